@@ -1,0 +1,298 @@
+"""Source spans, diagnostic codes, the one diagnostic renderer and the error classes."""
+
+from __future__ import annotations
+
+import bisect
+import enum
+import json
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+
+@dataclass(frozen=True, eq=False)
+class Source:
+    """A named text that spans point into. Compared by identity."""
+
+    name: str
+    """Path as the user gave it, or ``<stdin>`` / ``<string>``."""
+    text: str
+    """The decoded text."""
+    _line_starts: tuple[int, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        starts = [0]
+        find = self.text.find
+        i = find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        object.__setattr__(self, "_line_starts", tuple(starts))
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column (in characters) of a character offset."""
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return line + 1, offset - self._line_starts[line] + 1
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line, without its newline."""
+        start = self._line_starts[line - 1]
+        end = self._line_starts[line] - 1 if line < len(self._line_starts) else len(self.text)
+        return self.text[start:end].rstrip("\r")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Half-open character range ``[start, end)`` in a source."""
+
+    source: Source
+    start: int
+    end: int
+
+    @property
+    def start_line_col(self) -> tuple[int, int]:
+        return self.source.line_col(self.start)
+
+    @property
+    def end_line_col(self) -> tuple[int, int]:
+        """Line and column of the last character of the span (inclusive)."""
+        return self.source.line_col(max(self.start, self.end - 1))
+
+    def cover(self, other: Span | None) -> Span:
+        """The smallest span containing both."""
+        if other is None:
+            return self
+        return Span(self.source, min(self.start, other.start), max(self.end, other.end))
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+class Code(enum.Enum):
+    """Every diagnostic code hrnnc emits. Codes are never reused; see docs/diagnostics.md."""
+
+    def __new__(cls, code: str, summary: str) -> Code:
+        member = object.__new__(cls)
+        member._value_ = code
+        member.summary = summary  # type: ignore[attr-defined]
+        return member
+
+    summary: str
+
+    # E00xx: input and files
+    E0001 = ("E0001", "file cannot be read")
+    E0002 = ("E0002", "file is not UTF-8 text")
+    E0003 = ("E0003", "file is too large")
+    # E01xx: syntax
+    E0101 = ("E0101", "unexpected character")
+    E0102 = ("E0102", "unexpected token")
+    E0103 = ("E0103", "unexpected end of file")
+    E0104 = ("E0104", "expression nested too deeply")
+    E0105 = ("E0105", "too many syntax errors; stopped")
+    # E02xx: names and semantics
+    E0201 = ("E0201", "missing register declaration")
+    E0202 = ("E0202", "declaration given twice")
+    E0203 = ("E0203", "missing degree declaration")
+    E0204 = ("E0204", "invalid register size")
+    E0205 = ("E0205", "invalid degree bound")
+    E0206 = ("E0206", "name defined twice")
+    E0207 = ("E0207", "undefined name")
+    E0208 = ("E0208", "reserved name")
+    E0209 = ("E0209", "unknown function")
+    E0210 = ("E0210", "token defined twice")
+    E0211 = ("E0211", "site out of range")
+    E0212 = ("E0212", "site is not a non-negative integer")
+    E0213 = ("E0213", "repeated site in a qubit hyperedge")
+    E0214 = ("E0214", "stabilizer edge does not contain its vertex")
+    E0215 = ("E0215", "operation not valid for this register kind")
+    E0216 = ("E0216", "value is not a finite number")
+    E0217 = ("E0217", "name used before its definition")
+    E0218 = ("E0218", "unknown input token")
+    # E03xx: degree bound
+    E0301 = ("E0301", "hyperedge degree exceeds the bound k")
+    # E04xx: Lie closure
+    E0401 = ("E0401", "dynamical Lie algebra leaves the hypergraph algebra h_k")
+    E0402 = ("E0402", "trainability not certified (strict mode)")
+    # E05xx: target limits
+    E0501 = ("E0501", "operation not supported by the target")
+    E0502 = ("E0502", "hyperedge exceeds the target's native arity")
+    E0503 = ("E0503", "target SDK not installed")
+    E0504 = ("E0504", "unbound parameter")
+    # E06xx: simulation
+    E0601 = ("E0601", "model too large to simulate in memory")
+    # Warnings
+    W0101 = ("W0101", "unused parameter or constant")
+    W0102 = ("W0102", "hyperedge listed twice in one stabilizer")
+    W0103 = ("W0103", "token block is empty")
+    W0401 = ("W0401", "trainability not certified")
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A secondary place that explains a diagnostic."""
+
+    message: str
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One message for the user, tied to a place in the source."""
+
+    code: Code
+    message: str
+    span: Span | None = None
+    severity: Severity = Severity.ERROR
+    notes: tuple[Note, ...] = ()
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def with_severity(self, severity: Severity) -> Diagnostic:
+        return Diagnostic(self.code, self.message, self.span, severity, self.notes)
+
+    def to_json(self) -> dict[str, object]:
+        """JSON form used by ``hrnnc check --format json``."""
+        out: dict[str, object] = {
+            "code": self.code.value,
+            "severity": self.severity.value,
+            "message": self.message,
+            "line": None,
+            "column": None,
+            "end_line": None,
+            "end_column": None,
+        }
+        if self.span is not None:
+            out["line"], out["column"] = self.span.start_line_col
+            out["end_line"], out["end_column"] = self.span.end_line_col
+        if self.notes:
+            out["notes"] = [_note_json(n) for n in self.notes]
+        return out
+
+
+def _note_json(note: Note) -> dict[str, object]:
+    out: dict[str, object] = {"message": note.message}
+    if note.span is not None:
+        out["line"], out["column"] = note.span.start_line_col
+    return out
+
+
+def error(code: Code, message: str, span: Span | None = None, notes: Iterable[Note] = ()) -> Diagnostic:
+    return Diagnostic(code, message, span, Severity.ERROR, tuple(notes))
+
+
+def warning(code: Code, message: str, span: Span | None = None, notes: Iterable[Note] = ()) -> Diagnostic:
+    return Diagnostic(code, message, span, Severity.WARNING, tuple(notes))
+
+
+_MAX_CARET_LINE = 200
+
+
+def _excerpt(span: Span) -> list[str]:
+    line, col = span.start_line_col
+    end_line, end_col = span.end_line_col
+    text = span.source.line_text(line)
+    width = (end_col - col + 1) if end_line == line else len(text) - col + 1
+    width = max(1, width)
+    if len(text) > _MAX_CARET_LINE:
+        # Keep a window around the caret so that minified or binary lines stay readable.
+        lo = max(0, col - 1 - _MAX_CARET_LINE // 2)
+        text = text[lo : lo + _MAX_CARET_LINE]
+        col -= lo
+        width = min(width, len(text) - col + 1)
+    text = text.expandtabs(1)
+    number = str(line)
+    pad = " " * len(number)
+    return [f"{pad} |", f"{number} | {text}", f"{pad} | {' ' * (col - 1)}{'^' * max(1, width)}"]
+
+
+def render(diag: Diagnostic) -> str:
+    """``file:line:col: error[E0211]: message``, the source line, a caret, then notes."""
+    head = f"{diag.severity.value}[{diag.code.value}]: {diag.message}"
+    lines: list[str] = []
+    if diag.span is None:
+        lines.append(head)
+    else:
+        line, col = diag.span.start_line_col
+        lines.append(f"{diag.span.source.name}:{line}:{col}: {head}")
+        lines.extend(_excerpt(diag.span))
+    for note in diag.notes:
+        if note.span is None:
+            lines.append(f"  = note: {note.message}")
+        else:
+            nline, ncol = note.span.start_line_col
+            lines.append(f"{note.span.source.name}:{nline}:{ncol}: note: {note.message}")
+            lines.extend(_excerpt(note.span))
+    return "\n".join(lines)
+
+
+def render_github(diag: Diagnostic) -> str:
+    """A GitHub Actions workflow command (``::error file=…,line=…::message``)."""
+    level = {"error": "error", "warning": "warning", "note": "notice"}[diag.severity.value]
+    props = []
+    if diag.span is not None:
+        line, col = diag.span.start_line_col
+        end_line, end_col = diag.span.end_line_col
+        props = [f"file={diag.span.source.name}", f"line={line}", f"col={col}",
+                 f"endLine={end_line}", f"endColumn={end_col + 1}"]
+    props.append(f"title={diag.code.value}")
+    message = diag.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::{level} {','.join(props)}::{message}"
+
+
+def sort_key(diag: Diagnostic) -> tuple[int, int, str]:
+    if diag.span is None:
+        return (-1, -1, diag.code.value)
+    return (diag.span.start, diag.span.end, diag.code.value)
+
+
+class HrnncError(Exception):
+    """Root of hrnnc's exceptions; carries the diagnostics that caused it."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic] | str):
+        if isinstance(diagnostics, str):
+            diagnostics = (Diagnostic(Code.E0001, diagnostics),)
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        return "\n".join(render(d) for d in self.diagnostics)
+
+    def __str__(self) -> str:
+        return self._summary()
+
+
+class ParseFailedError(HrnncError):
+    """The text is not a well-formed model (E00xx/E01xx/E02xx)."""
+
+
+class CheckFailedError(HrnncError):
+    """An analysis pass rejected the model (E02xx–E04xx)."""
+
+
+class TargetError(HrnncError):
+    """The model cannot be emitted for the chosen target (E05xx)."""
+
+
+class TargetUnavailableError(TargetError):
+    """The target's SDK is not installed."""
+
+
+class SimulationError(HrnncError):
+    """The model cannot be simulated as asked (E06xx)."""
+
+
+class ConfigurationError(HrnncError, ValueError):
+    """An option or argument passed through the API is invalid."""
+
+
+class InternalError(Exception):
+    """A bug in hrnnc itself, never a user mistake."""
+
+
+def diagnostics_to_json(diags: Iterable[Diagnostic]) -> str:
+    return json.dumps([d.to_json() for d in diags], indent=2)

@@ -1,0 +1,190 @@
+"""Builds the LALR parser once and turns Lark's errors into diagnostics, recovering per statement."""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from hrnnc.diagnostics import Code, Diagnostic, Source, Span, error
+
+if TYPE_CHECKING:
+    from lark import Lark, Tree
+    from lark.exceptions import UnexpectedInput
+
+MAX_SYNTAX_ERRORS = 20
+"""After this many syntax errors in one file the parser stops (E0105)."""
+
+
+def _check_lark_version() -> None:
+    import lark
+
+    version = getattr(lark, "__version__", "0")
+    major = int(re.match(r"\d+", version).group() if re.match(r"\d+", version) else 0)  # type: ignore[union-attr]
+    if major < 1:
+        raise ImportError(
+            f"hrnnc needs lark >= 1.1 but found lark {version} (the 'lark-parser' 0.x package that "
+            "Strawberry Fields' quantum-xir installs writes the same 'lark/' folder). Repair it with: "
+            "pip install --force-reinstall --no-deps 'lark>=1.2'"
+        )
+
+
+@functools.cache
+def lark_parser() -> Lark:
+    """The LALR parser for ``grammar/hrnn.lark`` (package data), built once per process."""
+    _check_lark_version()
+    from lark import Lark
+
+    grammar = resources.files("hrnnc.grammar").joinpath("hrnn.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=True)
+
+
+_TERMINAL_WORDS = {
+    "NAME": "a name",
+    "NUMBER": "a number",
+    "REGISTER_KIND": "'qubits' or 'qumodes'",
+    "BASIS": "a basis (z, x, q or p)",
+    "ADD_OP": "'+' or '-'",
+    "MUL_OP": "'*' or '/'",
+    "$END": "end of file",
+}
+
+
+@functools.cache
+def _terminal_words() -> dict[str, str]:
+    from lark.lexer import PatternStr
+
+    words = dict(_TERMINAL_WORDS)
+    for term in lark_parser().terminals:
+        if isinstance(term.pattern, PatternStr):
+            words.setdefault(term.name, f"'{term.pattern.value}'")
+    return words
+
+
+def describe_expected(names: set[str] | frozenset[str]) -> str:
+    """Lark terminal names → words a user reads (never Lark's internal names)."""
+    words = _terminal_words()
+    described = sorted({words.get(n, n.lower()) for n in names if n not in ("WS", "COMMENT")})
+    if not described:
+        return ""
+    if len(described) == 1:
+        return described[0]
+    return ", ".join(described[:-1]) + " or " + described[-1]
+
+
+def _token_text(value: str) -> str:
+    return value if len(value) <= 30 else value[:27] + "..."
+
+
+def syntax_diagnostic(exc: UnexpectedInput, source: Source) -> Diagnostic:
+    """Map one Lark error to a diagnostic, refined by the example table where it matches."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
+    from hrnnc.frontend.syntax_errors import refine
+
+    text = source.text
+    if isinstance(exc, UnexpectedCharacters):
+        pos = exc.pos_in_stream
+        span = Span(source, pos, pos + 1)
+        char = text[pos] if pos < len(text) else ""
+        shown = repr(char)[1:-1] if char.isprintable() else f"U+{ord(char):04X}" if char else "?"
+        expected = describe_expected(set(exc.allowed or ()))
+        message = f"unexpected character '{shown}'" + (f"; expected {expected}" if expected else "")
+        return error(Code.E0101, message, span)
+    if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
+        tok = exc.token
+        start = tok.start_pos if tok.start_pos is not None else 0
+        end = tok.end_pos if tok.end_pos is not None else start + len(tok)
+        span = Span(source, start, max(end, start + 1))
+        hint = refine(exc)
+        expected = describe_expected(set(exc.expected))
+        message = f"unexpected '{_token_text(str(tok))}'"
+        message += f"; {hint}" if hint else (f"; expected {expected}" if expected else "")
+        return error(Code.E0102, message, span)
+    expected_names = set(exc.expected) if isinstance(exc, (UnexpectedToken, UnexpectedEOF)) else set()
+    end = len(text.rstrip())
+    span = Span(source, max(0, end - 1), max(1, end))
+    expected = describe_expected(expected_names)
+    return error(Code.E0103, "unexpected end of file" + (f"; expected {expected}" if expected else ""), span)
+
+
+_COMMENT = re.compile(r"#[^\n]*")
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    """Replace ``text[start:end]`` by spaces, keeping newlines, so every offset stays put."""
+    return text[:start] + _NOT_NEWLINE.sub(" ", text[start:end]) + text[end:]
+
+
+def _matching_brace(text: str, open_at: int) -> int:
+    depth = 0
+    for i in range(open_at, len(text)):
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(text)
+
+
+def recovery_region(text: str, pos: int) -> tuple[int, int] | None:
+    """The statement around an error at ``pos`` to blank out before parsing again.
+
+    The region runs from just after the last ``;``, ``{`` or ``}`` before ``pos`` to the
+    next ``;`` (inclusive) or brace (exclusive). If that region is already blank, the
+    offending character goes instead (a whole block for ``{``). None when no progress
+    is possible, or the error is in the header, where every guess would cascade.
+    """
+    first_brace = text.find("{")
+    if first_brace == -1 or pos <= first_brace:
+        return None
+    start = max(text.rfind(";", 0, pos), text.rfind("{", 0, pos), text.rfind("}", 0, pos)) + 1
+    end = len(text)
+    for i in range(pos, len(text)):
+        ch = text[i]
+        if ch == ";":
+            end = i + 1
+            break
+        if ch in "{}":
+            end = i
+            break
+    if text[start:end].strip():
+        return start, end
+    if pos >= len(text):
+        return None
+    if text[pos] == "{":
+        return pos, _matching_brace(text, pos)
+    return pos, pos + 1
+
+
+def parse_tree(source: Source) -> tuple[Tree | None, list[Diagnostic]]:
+    """Parse to a Lark tree; on errors, blank the failing statement and go on.
+
+    Returns the tree (None if any syntax error) and every syntax diagnostic found.
+    """
+    from lark.exceptions import UnexpectedInput
+
+    parser = lark_parser()
+    work = _COMMENT.sub(lambda m: " " * len(m.group()), source.text)
+    diagnostics: list[Diagnostic] = []
+    while True:
+        try:
+            tree = parser.parse(work)
+        except UnexpectedInput as exc:
+            diagnostics.append(syntax_diagnostic(exc, source))
+            if len(diagnostics) >= MAX_SYNTAX_ERRORS:
+                diagnostics.append(error(Code.E0105, f"stopped after {MAX_SYNTAX_ERRORS} syntax errors"))
+                return None, diagnostics
+            pos = getattr(exc, "pos_in_stream", None)
+            token = getattr(exc, "token", None)
+            if token is not None and getattr(token, "start_pos", None) is not None:
+                pos = token.start_pos
+            region = None if pos is None else recovery_region(work, pos)
+            if region is None:
+                return None, diagnostics
+            work = _blank(work, *region)
+            continue
+        return (tree if not diagnostics else None), diagnostics

@@ -1,0 +1,1 @@
+"""Package data: ``hrnn.lark``, the grammar of .hrnn files."""

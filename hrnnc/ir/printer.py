@@ -1,0 +1,114 @@
+"""Canonical ``.hrnn`` text from the IR; ``parse(print_model(m)) == m`` for every valid model."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from hrnnc.ir.expr import BinOp, Call, Expr, Name, Neg, Num
+from hrnnc.ir.nodes import (
+    Cell,
+    Const,
+    Measure,
+    MeasureStab,
+    Model,
+    Param,
+    Phase,
+    Reset,
+    Shift,
+    Site,
+    StabEdge,
+    Statement,
+)
+
+INDENT = "  "
+
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
+_UNARY = 3
+_ATOM = 4
+
+
+def format_number(value: float) -> str:
+    """Shortest text that reads back to the same float; integers without a point."""
+    if value.is_integer() and abs(value) < 2.0**53:
+        return str(int(value))
+    return repr(value)
+
+
+def _precedence(expr: Expr) -> int:
+    if isinstance(expr, BinOp):
+        return _PRECEDENCE[expr.op]
+    if isinstance(expr, Neg):
+        return _UNARY
+    return _ATOM
+
+
+def print_expr(expr: Expr) -> str:
+    """Fewest parentheses that keep the tree: operators are left-associative."""
+    if isinstance(expr, Num):
+        return format_number(expr.value)
+    if isinstance(expr, Name):
+        return expr.id
+    if isinstance(expr, Call):
+        return f"{expr.func}({print_expr(expr.arg)})"
+    if isinstance(expr, Neg):
+        inner = print_expr(expr.operand)
+        if _precedence(expr.operand) < _UNARY:
+            inner = f"({inner})"
+        return f"-{inner}"
+    prec = _PRECEDENCE[expr.op]
+    left = print_expr(expr.left)
+    if _precedence(expr.left) < prec:
+        left = f"({left})"
+    right = print_expr(expr.right)
+    if _precedence(expr.right) <= prec:
+        right = f"({right})"
+    return f"{left} {expr.op} {right}"
+
+
+def _sites(sites: Iterable[Site]) -> str:
+    return " ".join(str(s.index) for s in sites)
+
+
+def _edge(edge: StabEdge) -> str:
+    return f"{print_expr(edge.weight)}: {_sites(edge.sites)}"
+
+
+def print_statement(stmt: Statement) -> str:
+    if isinstance(stmt, Phase):
+        return f"phase({print_expr(stmt.angle)}) {_sites(stmt.sites)};"
+    if isinstance(stmt, Shift):
+        return f"shift({print_expr(stmt.amount)}) {stmt.site.index};"
+    if isinstance(stmt, MeasureStab):
+        edges = ", ".join(_edge(e) for e in stmt.edges)
+        inner = f"{stmt.vertex.index}; {edges}" if edges else f"{stmt.vertex.index}"
+        return f"measure stab({inner}) -> {stmt.output};"
+    if isinstance(stmt, Measure):
+        return f"measure {stmt.basis.value} {stmt.site.index} -> {stmt.output};"
+    if isinstance(stmt, Reset):
+        return f"reset {stmt.site.index};"
+    raise TypeError(f"not a statement: {stmt!r}")
+
+
+def print_cell(cell: Cell, indent: str = INDENT) -> list[str]:
+    head = f"{indent}on {', '.join(t.name for t in cell.tokens)} {{"
+    if not cell.body:
+        return [head + " }"]
+    return [head, *(f"{indent}{INDENT}{print_statement(s)}" for s in cell.body), f"{indent}}}"]
+
+
+def print_model(model: Model) -> str:
+    """The canonical text of a model, ending in a newline."""
+    lines = [f"hrnn {model.name} {{", f"{INDENT}{model.kind.value} {model.size};", f"{INDENT}degree {model.k};"]
+    if model.decls:
+        lines.append("")
+        for decl in model.decls:
+            keyword = "param" if isinstance(decl, Param) else "const"
+            value = decl.init if isinstance(decl, Param) else decl.value
+            assert isinstance(decl, (Param, Const))
+            lines.append(f"{INDENT}{keyword} {decl.name} = {print_expr(value)};")
+    for i, cell in enumerate(model.cells):
+        if i == 0:
+            lines.append("")
+        lines.extend(print_cell(cell))
+    lines.append("}")
+    return "\n".join(lines) + "\n"

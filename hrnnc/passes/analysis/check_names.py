@@ -1,0 +1,76 @@
+"""Names: defined once, defined before use in declarations, known in statements; tokens unique."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
+
+from hrnnc.diagnostics import Code, Note, error, warning
+from hrnnc.ir import BUILTIN_CONSTANTS, Expr, MeasureStab, Name, Param, Phase, Shift, names_in
+from hrnnc.passes.base import AnalysisPass, PropertySet
+
+if TYPE_CHECKING:
+    from hrnnc.ir import Model
+
+
+def statement_expressions(model: Model) -> Iterator[Expr]:
+    """Every angle, amount and weight expression in the cells."""
+    for stmt in model.statements():
+        if isinstance(stmt, Phase):
+            yield stmt.angle
+        elif isinstance(stmt, Shift):
+            yield stmt.amount
+        elif isinstance(stmt, MeasureStab):
+            for edge in stmt.edges:
+                yield edge.weight
+
+
+@dataclass(frozen=True)
+class CheckNames(AnalysisPass):
+    """Reports E0206, E0207, E0210, E0217 and W0101 (unused declarations). Writes nothing else."""
+
+    name = "check-names"
+
+    def run(self, model: Model, props: PropertySet) -> None:
+        declared: dict[str, object] = {}
+        used: set[str] = set()
+        for decl in model.decls:
+            expr = decl.init if isinstance(decl, Param) else decl.value
+            for ref in names_in(expr):
+                used.add(ref.id)
+                self._check_ref(ref, declared, model, props, in_declaration=True)
+            if decl.name in declared:
+                first = declared[decl.name]
+                props.report(error(Code.E0206, f"'{decl.name}' is already defined", decl.span,
+                                   [Note("first defined here", getattr(first, "span", None))]))
+            else:
+                declared[decl.name] = decl
+        for expr in statement_expressions(model):
+            for ref in names_in(expr):
+                used.add(ref.id)
+                self._check_ref(ref, declared, model, props, in_declaration=False)
+        for decl in model.decls:
+            if decl.name not in used and declared.get(decl.name) is decl:
+                kind = "param" if isinstance(decl, Param) else "const"
+                props.report(warning(Code.W0101, f"{kind} '{decl.name}' is never used", decl.span))
+        tokens: dict[str, object] = {}
+        for cell in model.cells:
+            for tok in cell.tokens:
+                if tok.name in tokens:
+                    props.report(error(Code.E0210, f"token '{tok.name}' already has an 'on' block", tok.span,
+                                       [Note("first declared here", getattr(tokens[tok.name], "span", None))]))
+                else:
+                    tokens[tok.name] = tok
+
+    @staticmethod
+    def _check_ref(ref: Name, declared: dict[str, object], model: Model, props: PropertySet,
+                   in_declaration: bool) -> None:
+        if ref.id in BUILTIN_CONSTANTS or ref.id in declared:
+            return
+        later = next((d for d in model.decls if d.name == ref.id), None)
+        if later is not None and in_declaration:
+            props.report(error(Code.E0217, f"'{ref.id}' is used before its definition", ref.span,
+                               [Note("defined here", later.span)]))
+        elif later is None:
+            known = ", ".join(sorted(set(BUILTIN_CONSTANTS) | {d.name for d in model.decls}))
+            props.report(error(Code.E0207, f"undefined name '{ref.id}' (known: {known})", ref.span))

@@ -1,0 +1,131 @@
+"""The Target contract and the entry-point registry of targets."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import functools
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
+
+from hrnnc.diagnostics import Code, ConfigurationError, InternalError, TargetUnavailableError, error
+
+if TYPE_CHECKING:
+    from hrnnc.ir import Model, RegisterKind
+    from hrnnc.passes import Pass, PropertySet
+
+ENTRY_POINT_GROUP = "hrnnc.targets"
+
+BUILTIN_TARGETS: Mapping[str, str] = {
+    "qiskit": "hrnnc.targets.qiskit_target:QiskitTarget",
+    "tket": "hrnnc.targets.tket_target:TketTarget",
+    "sf": "hrnnc.targets.sf_target:SFTarget",
+}
+"""The same table as pyproject's entry points; used when hrnnc runs from a source tree."""
+
+
+@dataclass(frozen=True)
+class Target(ABC):
+    """A code generator for one SDK. Dataclass fields are its options.
+
+    Subclasses import their SDK only inside methods, so that listing targets or
+    building the CLI never imports Qiskit, pytket or Strawberry Fields.
+    """
+
+    name: ClassVar[str]
+    """Kebab-case name used by ``--target``."""
+    description: ClassVar[str]
+    """One line for ``hrnnc compile --help``."""
+    register_kinds: ClassVar[frozenset[RegisterKind]]
+    """Register kinds this target can emit."""
+    default_suffix: ClassVar[str]
+    """Suffix of the CLI output (``.qasm``, ``.json``, ``.xbb``)."""
+    install_hint: ClassVar[str]
+    """What to pip install when the SDK is missing."""
+
+    @classmethod
+    def add_arguments(cls, group: argparse._ArgumentGroup) -> None:
+        """Add this target's own CLI options (names must not clash with other targets')."""
+
+    @classmethod
+    def from_arguments(cls, args: argparse.Namespace) -> Target:
+        """Build the target from parsed CLI arguments; by default, fields of the same name."""
+        kwargs = {f.name: getattr(args, f.name) for f in dataclasses.fields(cls)
+                  if getattr(args, f.name, None) is not None}
+        return cls(**kwargs)
+
+    def passes(self) -> Sequence[Pass]:
+        """Analyses that check the target's limits (they report E05xx with spans)."""
+        return ()
+
+    @abstractmethod
+    def emit(self, model: Model, props: PropertySet, inputs: tuple[str, ...] | None) -> Any:
+        """The SDK object: the unrolled sequence for ``inputs``, or the unit cells when None."""
+
+    @abstractmethod
+    def dump(self, obj: Any) -> str:
+        """The CLI text for an emitted object."""
+
+    def report(self, obj: Any) -> dict[str, Any]:
+        """Resource counts for ``--report`` (JSON-serialisable)."""
+        return {}
+
+    @classmethod
+    def require(cls, module: str) -> Any:
+        """Import an SDK module or raise :class:`TargetUnavailableError` with an install hint."""
+        import importlib
+
+        try:
+            return importlib.import_module(module)
+        except ImportError as exc:
+            raise TargetUnavailableError([error(
+                Code.E0503, f"the '{cls.name}' target needs {module} ({exc}); install it with: {cls.install_hint}")]
+            ) from None
+
+
+@functools.cache
+def _registry() -> dict[str, str]:
+    from importlib.metadata import entry_points
+
+    table: dict[str, str] = {}
+    found = entry_points(group=ENTRY_POINT_GROUP)
+    for ep in found:
+        if ep.name in table and table[ep.name] != ep.value:
+            raise InternalError(f"two targets are registered as '{ep.name}': {table[ep.name]} and {ep.value}")
+        table[ep.name] = ep.value
+    for name, value in BUILTIN_TARGETS.items():
+        table.setdefault(name, value)
+    return table
+
+
+def target_names() -> list[str]:
+    return sorted(_registry())
+
+
+def target_class(name: str) -> type[Target]:
+    """Load a target class by name.
+
+    Raises:
+        ConfigurationError: No target has that name.
+    """
+    import importlib
+
+    table = _registry()
+    if name not in table:
+        raise ConfigurationError(f"unknown target '{name}'; known targets: {', '.join(sorted(table))}")
+    module_name, _, attr = table[name].partition(":")
+    cls = getattr(importlib.import_module(module_name), attr)
+    if not (isinstance(cls, type) and issubclass(cls, Target)):
+        raise InternalError(f"entry point {name} = {table[name]} is not a Target")
+    return cls
+
+
+def make_target(name: str, **options: Any) -> Target:
+    cls = target_class(name)
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise ConfigurationError(f"target '{name}' has no option(s) {', '.join(unknown)}; "
+                                 f"its options are: {', '.join(sorted(known)) or '(none)'}")
+    return cls(**options)
