@@ -1,0 +1,1 @@
+"""Reference simulators (exact qubit statevector, qumode position grid)."""
