@@ -124,7 +124,7 @@ class Code(enum.Enum):
     # E06xx: simulation
     E0601 = ("E0601", "model too large to simulate in memory")
     # Warnings
-    W0101 = ("W0101", "unused parameter or constant")
+    W0101 = ("W0101", "unused parameter")
     W0102 = ("W0102", "hyperedge listed twice in one stabilizer")
     W0103 = ("W0103", "token block is empty")
     W0401 = ("W0401", "trainability not certified")

@@ -27,7 +27,7 @@ def statement_expressions(model: Model) -> Iterator[Expr]:
 
 @dataclass(frozen=True)
 class CheckNames(AnalysisPass):
-    """Reports E0206, E0207, E0210, E0217 and W0101 (unused declarations). Writes nothing else."""
+    """Reports E0206, E0207, E0210, E0217 and W0101 (unused params). Writes nothing else."""
 
     name = "check-names"
 
@@ -50,9 +50,9 @@ class CheckNames(AnalysisPass):
                 used.add(ref.id)
                 self._check_ref(ref, declared, model, props, in_declaration=False)
         for decl in model.decls:
-            if decl.name not in used and declared.get(decl.name) is decl:
-                kind = "param" if isinstance(decl, Param) else "const"
-                props.report(warning(Code.W0101, f"{kind} '{decl.name}' is never used", decl.span))
+            # An unused const is only a name; an unused param is a trainable angle that does nothing.
+            if isinstance(decl, Param) and decl.name not in used and declared.get(decl.name) is decl:
+                props.report(warning(Code.W0101, f"param '{decl.name}' is never used", decl.span))
         tokens: dict[str, object] = {}
         for cell in model.cells:
             for tok in cell.tokens:
