@@ -1,0 +1,375 @@
+"""The ``hrnnc`` command: argument parsing and rendering only; the work is in :mod:`hrnnc.api`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from hrnnc import __version__
+from hrnnc.diagnostics import (
+    Code,
+    ConfigurationError,
+    Diagnostic,
+    HrnncError,
+    Severity,
+    error,
+    render,
+    render_github,
+    sort_key,
+)
+
+if TYPE_CHECKING:
+    from hrnnc.ir import Model
+
+EXIT_OK, EXIT_DIAGNOSTICS, EXIT_USAGE = 0, 1, 2
+
+# Options the CLI owns for every target; a target takes them through a dataclass field of the same name.
+COMMON_TARGET_OPTIONS = ("measure", "squeezing")
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called (exit 2)."""
+
+
+# -- output helpers --------------------------------------------------------------------------
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
+
+    Raises:
+        HrnncError: The folder is not writable (E0004); nothing is left behind.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".hrnnc-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise HrnncError([error(Code.E0004, f"cannot write {path}: {exc.strerror or exc}")]) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise HrnncError([error(Code.E0004, f"cannot write {path}: {exc.strerror or exc}")]) from None
+        raise
+
+
+def emit_text(text: str, output: str | None) -> None:
+    if output is None or output == "-":
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        write_atomic(output, text if text.endswith("\n") else text + "\n")
+
+
+def print_diagnostics(diags: Sequence[Diagnostic]) -> None:
+    for diag in sorted(diags, key=sort_key):
+        print(render(diag), file=sys.stderr)
+    errors = sum(1 for d in diags if d.severity is Severity.ERROR)
+    warnings = sum(1 for d in diags if d.severity is Severity.WARNING)
+    if errors or warnings:
+        parts = [f"{errors} error{'s' if errors != 1 else ''}"] if errors else []
+        parts += [f"{warnings} warning{'s' if warnings != 1 else ''}"] if warnings else []
+        print(", ".join(parts) + " emitted", file=sys.stderr)
+
+
+def load(path: str) -> Model:
+    """Read and parse one file; raises ParseFailedError with its diagnostics."""
+    from hrnnc.diagnostics import ParseFailedError
+    from hrnnc.frontend import parse_source, read_source
+
+    source, diagnostics = read_source(path)
+    if diagnostics:
+        raise ParseFailedError(diagnostics)
+    model, diagnostics = parse_source(source)
+    if model is None:
+        raise ParseFailedError(diagnostics)
+    return model
+
+
+# -- commands --------------------------------------------------------------------------------
+
+
+def _closure_json(report: Any) -> Any:
+    from hrnnc.passes.base import PropertyKey
+
+    key: PropertyKey[Any] | None = _closure_key()
+    if report is None or key is None or key not in report.properties:
+        return None
+    return report.properties[key].to_json()
+
+
+def _closure_key() -> Any:
+    try:
+        from hrnnc.passes.analysis.lie_closure import CLOSURE
+    except ImportError:
+        return None
+    return CLOSURE
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from hrnnc.api import check
+
+    options: dict[str, Any] = {}
+    for name in ("max_dim", "time_budget"):
+        if getattr(args, name) is not None:
+            options[name] = getattr(args, name)
+    if args.basis:
+        options["basis"] = True
+    results: list[dict[str, Any]] = []
+    failed = False
+    for path in args.files:
+        report, diagnostics = None, []
+        try:
+            model = load(path)
+            report = check(model, strict=args.strict, **options)
+            diagnostics = list(report.diagnostics)
+        except HrnncError as exc:
+            diagnostics = list(exc.diagnostics)
+        ok = not any(d.is_error for d in diagnostics)
+        failed |= not ok
+        name = "<stdin>" if path == "-" else path
+        closure = _closure_json(report)
+        if args.format == "json":
+            results.append({"file": name, "ok": ok, "diagnostics": [d.to_json() for d in diagnostics],
+                            "closure": closure})
+        elif args.format == "github":
+            for diag in sorted(diagnostics, key=sort_key):
+                print(render_github(diag))
+        else:
+            print_diagnostics(diagnostics)
+            summary = f"{name}: {'ok' if ok else 'failed'}"
+            if report is not None and closure is not None:
+                summary += f"; {report.properties[_closure_key()].summary()}"
+            print(summary)
+            if args.basis and report is not None and closure is not None:
+                for element in report.properties[_closure_key()].basis or ():
+                    print(f"  {element}")
+    if args.format == "json":
+        print(json.dumps(results, indent=2))
+    return EXIT_DIAGNOSTICS if failed else EXIT_OK
+
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    from hrnnc.frontend import parse_source, read_source
+    from hrnnc.ir import print_model
+
+    source, diagnostics = read_source(args.file)
+    model = None
+    if not diagnostics:
+        model, diagnostics = parse_source(source)
+    if model is None:
+        print_diagnostics(diagnostics)
+        return EXIT_DIAGNOSTICS
+    formatted = print_model(model)
+    if args.check:
+        if formatted != source.text:
+            print(f"{source.name}: not in canonical form (run 'hrnnc fmt --write {args.file}')", file=sys.stderr)
+            return EXIT_DIAGNOSTICS
+        return EXIT_OK
+    if args.write:
+        if args.file == "-":
+            raise UsageError("--write needs a file, not standard input")
+        comments = _count_comments(source.text)
+        if comments and not args.drop_comments:
+            raise HrnncError([error(Code.E0005, f"{source.name} has {comments} comment(s), which the canonical "
+                                    "form does not keep; pass --drop-comments to rewrite it anyway")])
+        if formatted != source.text:
+            write_atomic(args.file, formatted)
+        return EXIT_OK
+    sys.stdout.write(formatted)
+    return EXIT_OK
+
+
+def _count_comments(text: str) -> int:
+    import re
+
+    return len(re.findall(r"#[^\n]*", text))
+
+
+def cmd_ir(args: argparse.Namespace) -> int:
+    from hrnnc.ir import to_json
+
+    model = load(args.file)
+    emit_text(to_json(model), args.output)
+    return EXIT_OK
+
+
+def cmd_targets(args: argparse.Namespace) -> int:
+    from hrnnc.targets import target_class, target_names
+
+    for name in target_names():
+        try:
+            cls = target_class(name)
+            kinds = ", ".join(sorted(k.value for k in cls.register_kinds))
+            print(f"{name:8} {cls.description} [{kinds}]")
+        except Exception as exc:  # a broken plugin must not hide the others
+            print(f"{name:8} (cannot be loaded: {exc})")
+    return EXIT_OK
+
+
+def cmd_compile(args: argparse.Namespace, owners: dict[str, str]) -> int:
+    from hrnnc.api import compile
+    from hrnnc.targets import target_class
+
+    cls = target_class(args.target)
+    field_names = {f.name for f in __import__("dataclasses").fields(cls)}
+    for dest, owner in owners.items():
+        if owner != args.target and getattr(args, dest, None) not in (None, False):
+            raise UsageError(f"--{dest.replace('_', '-')} is an option of the '{owner}' target, "
+                             f"not of '{args.target}'")
+    for dest in COMMON_TARGET_OPTIONS:
+        if getattr(args, dest, None) is not None and dest not in field_names:
+            raise UsageError(f"--{dest} does not apply to the '{args.target}' target")
+    target = cls.from_arguments(args)
+    model = load(args.file)
+    obj = compile(model, target=target, inputs=args.input)
+    emit_text(target.dump(obj), args.output)
+    if args.report:
+        stream = sys.stdout if args.output not in (None, "-") else sys.stderr
+        report = target.report(obj)
+        if args.report == "json":
+            print(json.dumps(report, indent=2), file=stream)
+        else:
+            print(render_report(report), file=stream)
+    return EXIT_OK
+
+
+def render_report(report: dict[str, Any], indent: str = "") -> str:
+    """A resource report as aligned ``key: value`` lines (nested dicts indented)."""
+    lines = []
+    for key, value in report.items():
+        if isinstance(value, dict):
+            lines.append(f"{indent}{key}:")
+            lines.append(render_report(value, indent + "  "))
+        else:
+            lines.append(f"{indent}{key}: {value}")
+    return "\n".join(line for line in lines if line)
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from hrnnc.api import simulate
+
+    options = {name: getattr(args, name) for name in ("squeezing", "grid_points", "extent")
+               if getattr(args, name) is not None}
+    model = load(args.file)
+    result = simulate(model, args.input, shots=args.shots, seed=args.seed, **options)
+    if args.format == "json":
+        emit_text(json.dumps(result.to_json(), indent=2), args.output)
+    else:
+        emit_text(result.to_text(), args.output)
+    return EXIT_OK
+
+
+# -- parser ----------------------------------------------------------------------------------
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be a positive integer")
+    return value
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
+    """The argument parser, and for each target-specific option its owning target."""
+    from hrnnc.targets import target_class, target_names
+
+    parser = argparse.ArgumentParser(
+        prog="hrnnc", description="Compile k-hypergraph recurrent neural networks (.hrnn) to quantum circuits.")
+    parser.add_argument("--version", action="version", version=f"hrnnc {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("check", help="check models: syntax, semantics, degree bound, Lie closure")
+    p.add_argument("files", nargs="+", metavar="FILE", help="model files ('-' for standard input)")
+    p.add_argument("--format", choices=("text", "json", "github"), default="text")
+    p.add_argument("--strict", action="store_true", help="fail when trainability is not certified")
+    p.add_argument("--max-dim", type=_positive_int, help="dimension cap of the Lie closure (default 20000)")
+    p.add_argument("--time-budget", type=float, help="seconds the Lie closure may take (default 10)")
+    p.add_argument("--basis", action="store_true", help="print a basis of the dynamical Lie algebra")
+
+    p = sub.add_parser("fmt", help="print a model in canonical form")
+    p.add_argument("file", metavar="FILE")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="exit 1 if the file is not in canonical form")
+    mode.add_argument("--write", action="store_true", help="rewrite the file in place (atomically)")
+    p.add_argument("--drop-comments", action="store_true", help="allow --write to drop comments")
+
+    p = sub.add_parser("ir", help="print the IR of a model as JSON")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", metavar="OUT")
+
+    names = target_names()
+    p = sub.add_parser("compile", help="compile a model for a target SDK")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--target", "-t", required=True, choices=names)
+    p.add_argument("--input", "-i", metavar="TOKENS", help="input sequence (space-separated tokens); "
+                   "without it, one unit cell per token")
+    p.add_argument("-o", "--output", metavar="OUT", help="output file (written atomically); default stdout")
+    p.add_argument("--report", nargs="?", const="text", choices=("text", "json"),
+                   help="print resource counts (to stdout with -o, else to stderr)")
+    p.add_argument("--measure", choices=("inplace", "ancilla"), default=None,
+                   help="qubit stabilizer lowering (default inplace)")
+    p.add_argument("--squeezing", type=float, default=None, metavar="R", help="qumode momentum squeezing r")
+    owners: dict[str, str] = {}
+    for name in names:
+        try:
+            cls = target_class(name)
+        except Exception:  # a target that cannot load is reported when it is chosen
+            continue
+        group = p.add_argument_group(f"{name} target options")
+        before = {a.dest for a in p._actions}
+        cls.add_arguments(group)
+        for action in p._actions:
+            if action.dest not in before:
+                owners[action.dest] = name
+
+    p = sub.add_parser("simulate", help="run the reference simulator on one input sequence")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--input", "-i", required=True, metavar="TOKENS", help="input sequence (space-separated)")
+    p.add_argument("--shots", type=_positive_int, help="sample this many shots instead of the exact distribution")
+    p.add_argument("--seed", type=int, help="seed for sampling")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("-o", "--output", metavar="OUT")
+    p.add_argument("--squeezing", type=float, metavar="R", help="qumode momentum squeezing r")
+    p.add_argument("--grid-points", type=_positive_int, metavar="P", help="qumode grid points per mode")
+    p.add_argument("--extent", type=float, metavar="X", help="qumode grid half-width")
+
+    sub.add_parser("targets", help="list the available targets")
+    return parser, owners
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser, owners = build_parser()
+    args = parser.parse_args(argv)
+    commands: dict[str, Callable[[argparse.Namespace], int]] = {
+        "check": cmd_check, "fmt": cmd_fmt, "ir": cmd_ir, "targets": cmd_targets, "simulate": cmd_simulate,
+        "compile": lambda a: cmd_compile(a, owners),
+    }
+    try:
+        return commands[args.command](args)
+    except (UsageError, ConfigurationError) as exc:
+        parser.print_usage(sys.stderr)
+        message = "\n".join(d.message for d in exc.diagnostics) if isinstance(exc, HrnncError) else str(exc)
+        print(f"hrnnc: error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    except HrnncError as exc:
+        print_diagnostics(exc.diagnostics)
+        return EXIT_DIAGNOSTICS
+    except KeyboardInterrupt:
+        print("hrnnc: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
