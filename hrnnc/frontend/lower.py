@@ -1,8 +1,12 @@
-"""Parse tree → IR. Never raises for user mistakes: records a diagnostic and returns a placeholder."""
+"""Parse tree → IR. Never raises for user mistakes: records a diagnostic and returns a placeholder.
+
+Lowering reports only what the IR cannot hold (non-integer sites, sizes, degrees, missing or
+repeated header declarations, over-deep expressions); everything else is a pass's job, so
+that one run reports every independent mistake.
+"""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -11,8 +15,6 @@ from lark import Transformer_NonRecursive, v_args
 
 from hrnnc.diagnostics import Code, Diagnostic, Source, Span, error
 from hrnnc.ir import (
-    BUILTIN_CONSTANTS,
-    FUNCTIONS,
     MAX_EXPR_DEPTH,
     Basis,
     BinOp,
@@ -42,7 +44,6 @@ if TYPE_CHECKING:
     from lark import Tree
     from lark.tree import Meta
 
-RESERVED_NAMES = frozenset(BUILTIN_CONSTANTS) | frozenset(FUNCTIONS)
 MAX_SITE_DIGITS = 9
 
 
@@ -101,29 +102,18 @@ class Lowering(Transformer_NonRecursive):  # type: ignore[misc]
     @v_args(meta=True)
     def number(self, meta: Meta, children: list[Any]) -> _Sized:
         tok = children[0]
-        value = float(str(tok))
-        span = self._tok_span(tok)
-        if not math.isfinite(value):
-            self._report(Code.E0216, f"number '{str(tok)[:20]}' is too large to be a finite float", span)
-            value = 0.0
-        return _Sized(Num(value, span), 1)
+        # An overflowing literal becomes inf here and is reported by the check-values pass.
+        return _Sized(Num(float(str(tok)), self._tok_span(tok)), 1)
 
     @v_args(meta=True)
     def name(self, meta: Meta, children: list[Any]) -> _Sized:
         tok = children[0]
-        span = self._tok_span(tok)
-        if str(tok) in FUNCTIONS:
-            self._report(Code.E0208, f"'{tok}' is a function; call it as {tok}(…)", span)
-        return _Sized(Name(str(tok), span), 1)
+        return _Sized(Name(str(tok), self._tok_span(tok)), 1)
 
     @v_args(meta=True)
     def call(self, meta: Meta, children: list[Any]) -> _Sized:
         func, arg = children
-        span = self._span(meta)
-        if str(func) not in FUNCTIONS:
-            self._report(Code.E0209, f"unknown function '{func}'; expressions may call "
-                         f"{', '.join(FUNCTIONS)}", self._tok_span(func))
-        return _Sized(Call(str(func), arg.expr, span), arg.depth + 1)
+        return _Sized(Call(str(func), arg.expr, self._span(meta)), arg.depth + 1)
 
     @v_args(meta=True)
     def neg(self, meta: Meta, children: list[Any]) -> _Sized:
@@ -181,20 +171,15 @@ class Lowering(Transformer_NonRecursive):  # type: ignore[misc]
         body = tuple(c for c in children if not isinstance(c, LarkToken))
         return Cell(tokens, body, self._span(meta))
 
-    def _declared_name(self, tok: LarkToken) -> str:
-        if str(tok) in RESERVED_NAMES:
-            self._report(Code.E0208, f"'{tok}' is reserved and cannot be redefined", self._tok_span(tok))
-        return str(tok)
-
     @v_args(meta=True)
     def param(self, meta: Meta, children: list[Any]) -> Param:
         name, value = children
-        return Param(self._declared_name(name), self._expr(value), self._span(meta))
+        return Param(str(name), self._expr(value), self._span(meta))
 
     @v_args(meta=True)
     def const(self, meta: Meta, children: list[Any]) -> Const:
         name, value = children
-        return Const(self._declared_name(name), self._expr(value), self._span(meta))
+        return Const(str(name), self._expr(value), self._span(meta))
 
     @v_args(meta=True)
     def register(self, meta: Meta, children: list[Any]) -> Register:

@@ -169,6 +169,8 @@ def evaluate(expr: Expr, lookup: Callable[[str], T], arithmetic: Arithmetic[T]) 
     while stack:
         node, ready = stack.pop()
         if isinstance(node, Num):
+            if is_float and not math.isfinite(node.value):
+                raise EvaluationError("the number is too large to be a finite float", node)
             results.append(arithmetic.number(node.value))
             continue
         if isinstance(node, Name):
@@ -195,7 +197,10 @@ def evaluate(expr: Expr, lookup: Callable[[str], T], arithmetic: Arithmetic[T]) 
             elif isinstance(node, Neg):
                 value = arithmetic.neg(results.pop())
             else:
-                value = arithmetic.functions[node.func](results.pop())
+                function = arithmetic.functions.get(node.func)
+                if function is None:
+                    raise KeyError(node.func)
+                value = function(results.pop())
         except ZeroDivisionError:
             raise EvaluationError("division by zero", node) from None
         except (OverflowError, ValueError) as exc:

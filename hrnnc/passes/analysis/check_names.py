@@ -6,11 +6,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 from hrnnc.diagnostics import Code, Note, error, warning
-from hrnnc.ir import BUILTIN_CONSTANTS, Expr, MeasureStab, Name, Param, Phase, Shift, names_in
+from hrnnc.ir import BUILTIN_CONSTANTS, FUNCTIONS, Call, Expr, MeasureStab, Name, Param, Phase, Shift, names_in
+from hrnnc.ir.expr import BinOp, Neg
 from hrnnc.passes.base import AnalysisPass, PropertySet
 
 if TYPE_CHECKING:
     from hrnnc.ir import Model
+
+
+RESERVED_NAMES = frozenset(BUILTIN_CONSTANTS) | frozenset(FUNCTIONS)
+"""Names a param or const may not take."""
 
 
 def statement_expressions(model: Model) -> Iterator[Expr]:
@@ -27,7 +32,7 @@ def statement_expressions(model: Model) -> Iterator[Expr]:
 
 @dataclass(frozen=True)
 class CheckNames(AnalysisPass):
-    """Reports E0206, E0207, E0210, E0217 and W0101 (unused params). Writes nothing else."""
+    """Reports E0206–E0210, E0217 and W0101 (unused params). Writes nothing else."""
 
     name = "check-names"
 
@@ -36,6 +41,9 @@ class CheckNames(AnalysisPass):
         used: set[str] = set()
         for decl in model.decls:
             expr = decl.init if isinstance(decl, Param) else decl.value
+            if decl.name in RESERVED_NAMES:
+                props.report(error(Code.E0208, f"'{decl.name}' is reserved and cannot be redefined", decl.span))
+            self._check_calls(expr, props)
             for ref in names_in(expr):
                 used.add(ref.id)
                 self._check_ref(ref, declared, model, props, in_declaration=True)
@@ -46,6 +54,7 @@ class CheckNames(AnalysisPass):
             else:
                 declared[decl.name] = decl
         for expr in statement_expressions(model):
+            self._check_calls(expr, props)
             for ref in names_in(expr):
                 used.add(ref.id)
                 self._check_ref(ref, declared, model, props, in_declaration=False)
@@ -63,9 +72,27 @@ class CheckNames(AnalysisPass):
                     tokens[tok.name] = tok
 
     @staticmethod
+    def _check_calls(expr: Expr, props: PropertySet) -> None:
+        stack = [expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Call):
+                if node.func not in FUNCTIONS:
+                    props.report(error(Code.E0209, f"unknown function '{node.func}'; expressions may call "
+                                       f"{', '.join(FUNCTIONS)}", node.span))
+                stack.append(node.arg)
+            elif isinstance(node, BinOp):
+                stack.extend((node.left, node.right))
+            elif isinstance(node, Neg):
+                stack.append(node.operand)
+
+    @staticmethod
     def _check_ref(ref: Name, declared: dict[str, object], model: Model, props: PropertySet,
                    in_declaration: bool) -> None:
         if ref.id in BUILTIN_CONSTANTS or ref.id in declared:
+            return
+        if ref.id in FUNCTIONS:
+            props.report(error(Code.E0208, f"'{ref.id}' is a function; call it as {ref.id}(…)", ref.span))
             return
         later = next((d for d in model.decls if d.name == ref.id), None)
         if later is not None and in_declaration:
