@@ -1,1 +1,102 @@
-"""Reference simulators (exact qubit statevector, qumode position grid)."""
+"""Reference simulators (exact qubit statevector, qumode position grid).
+
+:func:`run_simulation` is the entry point of ``hrnnc.simulate`` and ``hrnnc simulate``;
+:mod:`hrnnc.sim.qubit` and :mod:`hrnnc.sim.qumode` hold the engines.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+from hrnnc.diagnostics import ConfigurationError
+from hrnnc.ir import RegisterKind, output_names, split_inputs, unroll
+from hrnnc.sim.conventions import DEFAULT_SQUEEZING
+from hrnnc.sim.result import OutputDensity, SimulationResult
+
+if TYPE_CHECKING:
+    from hrnnc.ir import Model
+
+QUMODE_OPTIONS = ("squeezing", "grid_points", "extent")
+"""Options that only qumode models use (ignored for qubits)."""
+_KNOWN = frozenset(QUMODE_OPTIONS) | {"progress"}
+
+
+def _bad_option(message: str) -> ConfigurationError:
+    return ConfigurationError(message)
+
+
+def run_simulation(
+    model: Model,
+    tokens: str | Iterable[str],
+    shots: int | None = None,
+    seed: int | None = None,
+    params: Mapping[str, float] | None = None,
+    **options: Any,
+) -> SimulationResult:
+    """Simulate one input sequence, dispatching on the register kind.
+
+    Args:
+        model: A checked model (the semantic passes must have passed).
+        tokens: Input tokens (a string is split on whitespace).
+        shots: Number of shots to sample; None gives the exact result (qubits: the output
+            distribution; qumodes: a density table per output).
+        seed: Seed of the sampler (numpy ``default_rng``).
+        params: Param values overriding the initial values.
+        options: ``progress`` (bool, default True: a bar on stderr, only on a terminal);
+            for qumodes ``squeezing`` (r, default :data:`DEFAULT_SQUEEZING`),
+            ``grid_points`` (per mode) and ``extent`` (half-width of the position grid).
+            Options set to None take their defaults; qumode options are ignored for qubits.
+
+    Raises:
+        ParseFailedError: An input token has no ``on`` block (E0218).
+        SimulationError: The model does not fit in memory (E0601).
+        ConfigurationError: An unknown or invalid option.
+    """
+    unknown = sorted(set(options) - _KNOWN)
+    if unknown:
+        raise _bad_option(f"unknown simulator option(s): {', '.join(unknown)}")
+    if shots is not None and shots < 0:
+        raise _bad_option("shots must be non-negative")
+    opts = {k: v for k, v in options.items() if v is not None}
+    progress = bool(opts.pop("progress", True))
+    toks = split_inputs(tokens)
+    outputs = tuple(output_names(unroll(model, toks)))
+    if model.kind is RegisterKind.QUBITS:
+        return _run_qubits(model, toks, outputs, shots, seed, params, progress)
+    return _run_qumodes(model, toks, outputs, shots, seed, params, progress, opts)
+
+
+def _run_qubits(model: Model, toks: tuple[str, ...], outputs: tuple[str, ...], shots: int | None,
+                seed: int | None, params: Mapping[str, float] | None, progress: bool) -> SimulationResult:
+    from hrnnc.sim import qubit
+
+    base = dict(model=model.name, kind="qubits", inputs=toks, outputs=outputs)
+    if shots is None:
+        dist = qubit.exact_distribution(model, toks, params, progress=progress)
+        return SimulationResult(**base, distribution=dist)
+    samples = qubit.sample(model, toks, shots, seed, params, progress=progress)
+    return SimulationResult(**base, shots=shots, seed=seed, samples=tuple(samples))
+
+
+def _run_qumodes(model: Model, toks: tuple[str, ...], outputs: tuple[str, ...], shots: int | None,
+                 seed: int | None, params: Mapping[str, float] | None, progress: bool,
+                 opts: dict[str, Any]) -> SimulationResult:
+    from hrnnc.sim import qumode
+
+    try:
+        squeezing = float(opts.get("squeezing", DEFAULT_SQUEEZING))
+        grid = qumode.Grid.for_squeezing(squeezing, points=int(opts["grid_points"]) if "grid_points" in opts
+                                         else None, extent=opts.get("extent"))
+    except (TypeError, ValueError) as exc:
+        raise _bad_option(f"invalid qumode option: {exc}") from None
+    used = {"squeezing": squeezing, "grid_points": grid.points, "extent": grid.extent}
+    base = dict(model=model.name, kind="qumodes", inputs=toks, outputs=outputs, options=used)
+    if shots is None:
+        cond, dens = qumode.output_densities(model, toks, squeezing=squeezing, grid=grid, params=params)
+        return SimulationResult(**base, densities=tuple(dens), conditioned_on=tuple(cond))
+    samples = qumode.sample(model, toks, shots, seed, squeezing=squeezing, grid=grid, params=params,
+                            progress=progress)
+    return SimulationResult(**base, shots=shots, seed=seed, samples=tuple(tuple(s) for s in samples))
+
+
+__all__ = ["DEFAULT_SQUEEZING", "OutputDensity", "QUMODE_OPTIONS", "SimulationResult", "run_simulation"]
