@@ -1,0 +1,52 @@
+"""The ``qiskit`` target: k-HRNN unit cells and sequences as Qiskit circuits and OpenQASM 3.
+
+Importing this package does not import Qiskit; every function that needs it imports it when
+called. See ``docs/targets/qiskit.md`` for the layout of the emitted circuits.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hrnnc.targets.qiskit_target.lowering import MEASURE_MODES, Lowering, assemble
+from hrnnc.targets.qiskit_target.qasm import dumps, dumps_cells, split_programs
+from hrnnc.targets.qiskit_target.report import circuit_report, report
+from hrnnc.targets.qiskit_target.target import QiskitTarget, parse_transpile
+
+if TYPE_CHECKING:
+    from qiskit import QuantumCircuit
+
+    from hrnnc.ir import Model
+
+
+def unit_cells(model: Model | str | Path, **options: Any) -> dict[str, QuantumCircuit]:
+    """One circuit per token of the model's alphabet, for assembling sequences yourself.
+
+    Args:
+        model: A qubit model, or its text or path.
+        options: :class:`QiskitTarget` options (``measure``, ``bind``, ``transpile``, ``opt``).
+
+    Returns:
+        ``{token: QuantumCircuit}``; each cell acts on register ``q`` (plus ``anc`` with
+        ``measure="ancilla"``) and has one one-bit register per measured output. Start a
+        sequence with ``|+⟩`` on ``q``, or use :func:`assemble`.
+    """
+    from hrnnc.api import compile
+
+    return compile(model, target="qiskit", inputs=None, **options)  # type: ignore[no-any-return]
+
+
+def time_ordered(counts: dict[str, Any]) -> dict[str, Any]:
+    """Qiskit counts (``"1 0 1"`` or ``"101"``, last clbit leftmost) keyed by time-order strings."""
+    out: dict[str, Any] = {}
+    for key, value in counts.items():
+        bits = key.replace(" ", "")[::-1]
+        out[bits] = out.get(bits, 0) + value
+    return out
+
+
+__all__ = [
+    "MEASURE_MODES", "Lowering", "QiskitTarget", "assemble", "circuit_report", "dumps", "dumps_cells",
+    "parse_transpile", "report", "split_programs", "time_ordered", "unit_cells",
+]
