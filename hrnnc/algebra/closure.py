@@ -73,16 +73,14 @@ class Closure:
     each later one equals ``[elements[g], elements[b]]`` for ``parents[i] = (g, b)``.
     """
 
-    def __init__(self, ops: AlgebraOps, keys_or_terms: list[Any], parents: list[tuple[int, int] | None],
-                 generator_of: list[int | None], basis_rows: list[dict[Any, QI]], capped: bool,
-                 cap_reason: str | None, dropped: tuple[tuple[int, int], Element] | None, path: str,
-                 elapsed: float, single: bool):
+    def __init__(self, ops: AlgebraOps, generator_terms: list[dict[Any, QI]],
+                 parents: list[tuple[int, int] | None], generator_of: list[int | None],
+                 basis_rows: list[dict[Any, QI]], capped: bool, cap_reason: str | None,
+                 dropped: tuple[tuple[int, int], Element] | None, path: str, elapsed: float):
         self.algebra = ops.name
         """``"weyl"`` or ``"pauli"``."""
         self.ops = ops
-        self._raw = keys_or_terms
-        self._single = single
-        self._cache: dict[int, Element] = {}
+        self._cache: dict[int, Element] = {i: ops.wrap(t) for i, t in enumerate(generator_terms)}
         self.parents: tuple[tuple[int, int] | None, ...] = tuple(parents)
         """``(g, b)`` with ``elements[i] = [elements[g], elements[b]]``, or None for a generator."""
         self.generator_of: tuple[int | None, ...] = tuple(generator_of)
@@ -104,16 +102,19 @@ class Closure:
         return len(self.parents)
 
     def element(self, i: int) -> Element:
-        """Basis element ``i`` with its exact coefficients."""
-        if i in self._cache:
-            return self._cache[i]
-        if not self._single:
-            value = self.ops.wrap(dict(self._raw[i]))
-        else:
-            key, coef = self._raw[i]
-            value = self.ops.wrap({key: coef})
-        self._cache[i] = value
-        return value
+        """Basis element ``i`` with its exact coefficients (recomputed from its chain if needed)."""
+        if i not in self._cache:
+            needed, stack = set(), [i]
+            while stack:
+                j = stack.pop()
+                if j in self._cache or j in needed:
+                    continue
+                needed.add(j)
+                stack.extend(self.parents[j] or ())
+            for j in sorted(needed):
+                g, b = self.parents[j]  # type: ignore[misc]
+                self._cache[j] = self.ops.wrap(self.ops.bracket(self._cache[g].terms, self._cache[b].terms))
+        return self._cache[i]
 
     @property
     def elements(self) -> tuple[Element, ...]:
@@ -220,7 +221,7 @@ class _Candidates:
 
 def _fast(ops: AlgebraOps, terms: list[Terms], max_dim: int, max_degree: int | None,
           deadline: float | None, start: float) -> Closure | None:
-    keys: list[tuple[Any, QI]] = []
+    keys: list[Any] = []
     seen: set[Any] = set()
     parents: list[tuple[int, int] | None] = []
     generator_of: list[int | None] = []
@@ -228,55 +229,79 @@ def _fast(ops: AlgebraOps, terms: list[Terms], max_dim: int, max_degree: int | N
     for j, t in enumerate(terms):
         if not t:
             continue
-        ((key, coef),) = t.items()
+        ((key, _),) = t.items()
         if key in seen:
             continue
         if len(keys) >= max_dim:
             capped, reason = True, "dimension"
             break
         seen.add(key)
-        keys.append((key, coef))
+        keys.append(key)
         parents.append(None)
         generator_of.append(j)
     n_gen = len(keys)
-    candidates = _Candidates(ops, [[k] for k, _ in keys], list(range(n_gen)))
-    key_bracket = ops.key_bracket
+    gen_terms = [dict(terms[j]) for j in generator_of]  # type: ignore[index]
+    candidates = _Candidates(ops, [[k] for k in keys], list(range(n_gen)))
+    single = _pauli_single if ops is PAULI else _weyl_single
     queue = deque(range(n_gen)) if not capped else deque()
+    ticks = 0
     try:
         while queue:
             b = queue.popleft()
-            kb, cb = keys[b]
+            kb = keys[b]
             for g in candidates((kb,)):
                 if b < n_gen and g >= b:
                     continue
-                if deadline is not None and time.perf_counter() > deadline:
+                ticks += 1
+                if deadline is not None and not ticks & 255 and time.perf_counter() > deadline:
                     raise _Stop("time")
-                out = key_bracket(keys[g][0], kb)
-                if not out:
+                key = single(keys[g], kb)
+                if key is None or key in seen:
                     continue
-                if len(out) > 1:
+                if key is _MULTI:
                     return None
-                key, c = out[0]
-                if key in seen:
-                    continue
-                value = c * keys[g][1] * cb
                 if max_degree is not None and ops.degree(key) > max_degree:
                     if dropped is None:
-                        dropped = ((g, b), ops.wrap({key: value}))
+                        dropped = (g, b)
                     capped, reason = True, reason or "degree"
                     continue
                 if len(keys) >= max_dim:
                     raise _Stop("dimension")
                 seen.add(key)
-                keys.append((key, value))
+                keys.append(key)
                 parents.append((g, b))
                 generator_of.append(None)
                 queue.append(len(keys) - 1)
     except _Stop as stop:
         capped, reason = True, stop.reason
-    rows = [{k: QI(1)} for k, _ in keys]
-    return Closure(ops, keys, parents, generator_of, rows, capped, reason, dropped, "fast",
-                   time.perf_counter() - start, single=True)
+    rows = [{k: QI(1)} for k in keys]
+    closure = Closure(ops, gen_terms, parents, generator_of, rows, capped, reason, None, "fast",
+                      time.perf_counter() - start)
+    if dropped is not None:
+        g, b = dropped
+        closure.dropped = ((g, b), ops.wrap(ops.bracket(closure.element(g).terms, closure.element(b).terms)))
+    return closure
+
+
+_MULTI = object()
+"""Marker: a commutator of two single terms with several terms (leave the fast path)."""
+
+
+def _pauli_single(k1: tuple[int, int], k2: tuple[int, int]) -> Any:
+    x1, z1 = k1
+    x2, z2 = k2
+    if (((x1 & z2) ^ (z1 & x2)).bit_count() & 1) == 0:
+        return None
+    return (x1 ^ x2, z1 ^ z2)
+
+
+def _weyl_single(k1: Any, k2: Any) -> Any:
+    out = _weyl.mono_commutator(k1, k2)
+    if not out:
+        return None
+    if len(out) > 1:
+        return _MULTI
+    return out[0][0]
 
 
 def _general(ops: AlgebraOps, terms: list[Terms], max_dim: int, max_degree: int | None,
@@ -336,5 +361,7 @@ def _general(ops: AlgebraOps, terms: list[Terms], max_dim: int, max_degree: int 
                 queue.append(len(elems) - 1)
     except _Stop as stop:
         capped, reason = True, stop.reason
-    return Closure(ops, list(elems), parents, generator_of, list(echelon), capped, reason, dropped,
-                   "general", time.perf_counter() - start, single=False)
+    closure = Closure(ops, [dict(t) for t in elems[:n_gen]], parents, generator_of, list(echelon), capped,
+                      reason, dropped, "general", time.perf_counter() - start)
+    closure._cache.update((i, ops.wrap(dict(t))) for i, t in enumerate(elems))
+    return closure
