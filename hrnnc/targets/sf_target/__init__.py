@@ -1,0 +1,13 @@
+"""Strawberry Fields target for qumode k-HRNNs (Strawberry Fields is imported only on emit).
+
+Modules: :mod:`.target` (the :class:`SFTarget` plugin), :mod:`.check_sf_degree` (its limit
+analysis), :mod:`.lowering` (cells to an SF-independent gate list), :mod:`.cubic` (exact
+cubic-form decomposition) and :mod:`.sdk` (SF import shim and Program building).
+"""
+
+from __future__ import annotations
+
+from hrnnc.targets.sf_target.check_sf_degree import CheckSfDegree
+from hrnnc.targets.sf_target.target import SFTarget
+
+__all__ = ["CheckSfDegree", "SFTarget"]

@@ -1,0 +1,240 @@
+"""Cell → SF-independent gate list: phase blocks, exact gate parameters in SF's hbar, feed-forward.
+
+Units. The language has hbar = 1 (``q``, ``p``); SF has ``x = sqrt(h) q`` and ``p_SF = sqrt(h) p``
+with ``h`` its hbar (default 2). From SF's definitions ``Zgate(s) = exp(i s x / h)``,
+``Pgate(s) = exp(i s x^2 / (2h))``, ``CZgate(s) = exp(i s x1 x2 / h)``,
+``Vgate(g) = exp(i g x^3 / (3h))`` and ``Xgate(s) = exp(-i s p_SF / h)``:
+
+=========================  ==================================
+language                   SF
+=========================  ==================================
+``exp(i c q_a)``           ``Zgate(c sqrt(h))``
+``exp(i c q_a^2)``         ``Pgate(2 c)``
+``exp(i c q_a q_b)``       ``CZgate(c)``
+``exp(i c (u.q)^3)``       ``W; Vgate(3 c / sqrt(h)) on t; W^-1``
+``shift(t)``               ``Xgate(t sqrt(h))``
+=========================  ==================================
+
+where ``u`` is a unit vector and ``W`` a chain of real beam splitters with
+``W^dagger x_t W = u . x`` (see :func:`givens_chain`).
+
+Scheduling. Phases commute with each other and with any operation on other modes, so each
+phase joins the latest phase block it can reach by commuting backwards; a stabilizer
+measurement contributes ``U_kappa^dagger`` and ``U_kappa`` as phases, which therefore merge
+with (and may cancel) the cell's own phases. Each block is one polynomial in the q's whose
+cubic part is decomposed as a whole (:mod:`hrnnc.targets.sf_target.cubic`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Union
+
+from hrnnc.ir import Basis, Measure, MeasureStab, Phase, Reset, Shift
+from hrnnc.targets.sf_target.cubic import Cube, decompose, naive_cube_count
+
+if TYPE_CHECKING:
+    from hrnnc.ir import Bindings, Cell
+
+Monomial = tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """A feed-forward argument: the latest homodyne value of ``mode`` (``q[mode].par`` in SF)."""
+
+    mode: int
+
+
+Arg = Union[float, Measured]
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One SF operation: class name in ``strawberryfields.ops``, arguments, modes."""
+
+    name: str
+    args: tuple[Arg, ...]
+    modes: tuple[int, ...]
+
+
+@dataclass
+class PhaseBlock:
+    """Commuting phases gathered into one polynomial ``sum c_m m(q)``."""
+
+    terms: dict[Monomial, float] = field(default_factory=dict)
+    sources: list[Monomial] = field(default_factory=list)
+    """Every monomial that was added, for the naive cube count."""
+
+    @property
+    def support(self) -> set[int]:
+        return {q for m in self.terms for q in m}
+
+    def add(self, monomial: Monomial, coefficient: float) -> None:
+        self.sources.append(monomial)
+        total = self.terms.get(monomial, 0.0) + coefficient
+        if total == 0.0:
+            self.terms.pop(monomial, None)
+        else:
+            self.terms[monomial] = total
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A non-diagonal step: shift, homodyne (with re-preparation) or reset, on one mode."""
+
+    kind: str
+    """``shift``, ``measure-p``, ``measure-q`` or ``reset``."""
+    mode: int
+    value: float = 0.0
+    """Shift amount (language units)."""
+    output: str = ""
+
+
+@dataclass(frozen=True)
+class CellLowering:
+    """A lowered cell: its SF operations and resource numbers."""
+
+    ops: tuple[Op, ...]
+    cubic_phase_gates: int
+    """Cubic-phase gates (``Vgate``) in the cell."""
+    naive_cubic_phase_gates: int
+    """What one polarization identity per monomial would use (1, 3 or 4 per cubic monomial)."""
+    outputs: tuple[str, ...]
+
+
+def _schedule(cell: Cell, values: Bindings[float]) -> list[PhaseBlock | Action]:
+    items: list[PhaseBlock | Action] = []
+
+    def add_phase(monomial: Monomial, coefficient: float) -> None:
+        support = set(monomial)
+        home: PhaseBlock | None = None
+        for item in reversed(items):
+            if isinstance(item, PhaseBlock):
+                home = home or item
+            elif item.mode in support:
+                break
+        if home is None:
+            home = PhaseBlock()
+            items.append(home)
+        home.add(monomial, coefficient)
+
+    for stmt in cell.body:
+        if isinstance(stmt, Phase):
+            add_phase(tuple(sorted(stmt.indices)), values(stmt.angle))
+        elif isinstance(stmt, Shift):
+            items.append(Action("shift", stmt.site.index, values(stmt.amount)))
+        elif isinstance(stmt, MeasureStab):
+            kappa = [(tuple(sorted(e.indices)), values(e.weight)) for e in stmt.edges]
+            for mono, weight in kappa:
+                add_phase(mono, -weight)
+            items.append(Action("measure-p", stmt.vertex.index, output=stmt.output))
+            for mono, weight in kappa:
+                add_phase(mono, weight)
+        elif isinstance(stmt, Measure):
+            kind = "measure-p" if stmt.basis is Basis.P else "measure-q"
+            items.append(Action(kind, stmt.site.index, output=stmt.output))
+        elif isinstance(stmt, Reset):
+            items.append(Action("reset", stmt.site.index))
+        else:  # pragma: no cover - the IR has no other statements
+            raise TypeError(f"unknown statement {stmt!r}")
+    return items
+
+
+def givens_chain(modes: tuple[int, ...], unit: tuple[float, ...], target: int
+                 ) -> list[tuple[float, int, int]]:
+    """Beam splitters ``(theta, target, other)``, in program order, with ``W^† x_t W = unit . x``.
+
+    ``BSgate(theta, 0)`` on ``(t, s)`` maps ``x_t -> x_t cos(theta) - x_s sin(theta)`` in the
+    Heisenberg picture. The last gate of the chain acts first on ``x_t``, so the angles are
+    found in Heisenberg order and returned reversed.
+    """
+    u = dict(zip(modes, unit))
+    others = [m for m in modes if m != target]
+    heisenberg: list[tuple[float, int, int]] = []
+    for j, s in enumerate(others):
+        rest = others[j + 1:]
+        if rest:
+            tail = math.sqrt(u[target] ** 2 + sum(u[m] ** 2 for m in rest))
+        else:
+            tail = u[target]
+        heisenberg.append((math.atan2(-u[s], tail), target, s))
+    return heisenberg[::-1]
+
+
+def cube_ops(cube: Cube, hbar: float) -> list[Op]:
+    """``exp(i lam (l.q)^3)`` as beam splitters, one ``Vgate`` and the inverse beam splitters."""
+    norm = math.sqrt(sum(v * v for v in cube.vector))
+    unit = tuple(v / norm for v in cube.vector)
+    target = max(cube.modes, key=lambda m: (abs(dict(zip(cube.modes, cube.vector))[m]), -m))
+    chain = givens_chain(cube.modes, unit, target)
+    strength = float(cube.coefficient) * norm ** 3
+    ops = [Op("BSgate", (theta, 0.0), (t, s)) for theta, t, s in chain]
+    ops.append(Op("Vgate", (3.0 * strength / math.sqrt(hbar),), (target,)))
+    ops.extend(Op("BSgate", (-theta, 0.0), (t, s)) for theta, t, s in reversed(chain))
+    return ops
+
+
+def block_ops(block: PhaseBlock, hbar: float) -> tuple[list[Op], int, int]:
+    """Gates of one phase block, its cubic-phase count and the naive polarization count."""
+    ops: list[Op] = []
+    cubic: dict[Monomial, float] = {}
+    for mono, c in sorted(block.terms.items(), key=lambda kv: (len(kv[0]), kv[0])):
+        if len(mono) == 1:
+            ops.append(Op("Zgate", (c * math.sqrt(hbar),), mono))
+        elif len(mono) == 2 and mono[0] == mono[1]:
+            ops.append(Op("Pgate", (2.0 * c,), mono[:1]))
+        elif len(mono) == 2:
+            ops.append(Op("CZgate", (c,), mono))
+        elif len(mono) == 3:
+            cubic[mono] = c
+        else:
+            raise ValueError(f"monomial {mono} has degree {len(mono)} > 3 (the sf degree check should have "
+                             "rejected it)")
+    cubes = decompose(cubic) if cubic else []
+    for cube in cubes:
+        ops.extend(cube_ops(cube, hbar))
+    naive = sum(naive_cube_count(m) for m in block.sources if len(m) == 3)
+    return ops, len(cubes), naive
+
+
+def action_ops(action: Action, hbar: float, squeezing: float) -> list[Op]:
+    v = (action.mode,)
+    prep = [Op("Sgate", (-squeezing, 0.0), v)] if squeezing else []
+    if action.kind == "shift":
+        return [Op("Xgate", (action.value * math.sqrt(hbar),), v)]
+    if action.kind == "measure-p":
+        # SF leaves a measured mode in vacuum: squeeze it in momentum and displace it to the
+        # outcome (SF units already), i.e. a finitely squeezed p-eigenstate at y.
+        return [Op("MeasureHomodyne", (math.pi / 2,), v), *prep, Op("Zgate", (Measured(action.mode),), v)]
+    if action.kind == "measure-q":
+        post = [Op("Sgate", (squeezing, 0.0), v)] if squeezing else []
+        return [Op("MeasureHomodyne", (0.0,), v), *post, Op("Xgate", (Measured(action.mode),), v)]
+    if action.kind == "reset":
+        return [Op("Vacuum", (), v), *prep]
+    raise ValueError(f"unknown action {action.kind!r}")  # pragma: no cover
+
+
+def lower_cell(cell: Cell, values: Bindings[float], hbar: float, squeezing: float) -> CellLowering:
+    ops: list[Op] = []
+    cubic = naive = 0
+    outputs: list[str] = []
+    for item in _schedule(cell, values):
+        if isinstance(item, PhaseBlock):
+            block, used, textbook = block_ops(item, hbar)
+            ops.extend(block)
+            cubic += used
+            naive += textbook
+        else:
+            ops.extend(action_ops(item, hbar, squeezing))
+            if item.output:
+                outputs.append(item.output)
+    return CellLowering(tuple(ops), cubic, naive, tuple(outputs))
+
+
+def preparation_ops(modes: int, squeezing: float) -> list[Op]:
+    """The initial momentum-squeezed vacuum of every mode (``Sgate(-r)``; none for r = 0)."""
+    if not squeezing:
+        return []
+    return [Op("Sgate", (-squeezing, 0.0), (m,)) for m in range(modes)]

@@ -1,0 +1,104 @@
+"""The only place that imports Strawberry Fields: SciPy shim, lark check, Program building.
+
+SF 0.23 imports ``scipy.integrate.simps``, which SciPy 1.14 removed; we alias it to
+``simpson`` before the first import. SF's dependency quantum-xir installs ``lark-parser``
+0.12 over lark 1.x's ``lark/`` folder, which would break hrnnc's own parser, so the lark
+version is checked first (DESIGN.md §6).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from typing import TYPE_CHECKING, Any, Sequence
+
+from hrnnc.diagnostics import Code, TargetUnavailableError, error
+
+if TYPE_CHECKING:
+    from hrnnc.targets.sf_target.lowering import Op
+
+INSTALL_HINT = "pip install 'hrnnc[sf]'"
+
+
+def _unavailable(message: str) -> TargetUnavailableError:
+    return TargetUnavailableError([error(Code.E0503, f"the 'sf' target {message}; install it with: {INSTALL_HINT}")])
+
+
+@functools.cache
+def load_sf() -> Any:
+    """Import ``strawberryfields`` with the SciPy shim, after checking lark.
+
+    Raises:
+        TargetUnavailableError: SF (or SciPy) is missing, or lark was downgraded (E0503).
+    """
+    from hrnnc.frontend.parser import _check_lark_version
+
+    try:
+        _check_lark_version()
+    except ImportError as exc:
+        raise TargetUnavailableError([error(Code.E0503, f"the 'sf' target cannot load safely: {exc}")]) from None
+    try:
+        import scipy.integrate
+    except ImportError as exc:
+        raise _unavailable(f"needs SciPy ({exc})") from None
+    if not hasattr(scipy.integrate, "simps"):
+        scipy.integrate.simps = scipy.integrate.simpson  # type: ignore[attr-defined]
+    try:
+        import strawberryfields as sf
+    except ImportError as exc:
+        raise _unavailable(f"needs strawberryfields ({exc})") from None
+    return sf
+
+
+@functools.cache
+def _feed_forward_class() -> type:
+    """A ``MeasuredParameter`` that is never shared between programs.
+
+    SF's ``MeasuredParameter`` is a SymPy ``Symbol`` named ``q<i>``; SymPy caches symbols by
+    name, so every program's ``q[0].par`` is the same object, re-pointed at the newest
+    program's register. Running an older program then reads another program's measurement
+    (or fails). A unique name avoids the cache; SF and Blackbird print it as ``q<i>`` anyway.
+    """
+    import sympy
+
+    load_sf()
+    from strawberryfields.parameters import MeasuredParameter
+
+    counter = itertools.count()
+
+    class FeedForwardParameter(MeasuredParameter):  # type: ignore[misc]
+        def __new__(cls, regref: Any) -> Any:
+            return sympy.Symbol.__new__(cls, f"q{regref.ind}_hrnnc{next(counter)}")
+
+        def __getnewargs_ex__(self) -> Any:  # copy/pickle: rebuild from the register reference
+            return (self.regref,), {}
+
+    return FeedForwardParameter
+
+
+def build_program(modes: int, ops: Sequence[Op], name: str) -> Any:
+    """An ``sf.Program`` on ``modes`` modes with ``ops`` in order."""
+    from hrnnc.targets.sf_target.lowering import Measured
+
+    sf = load_sf()
+    from strawberryfields import ops as sfops
+
+    feed_forward = _feed_forward_class()
+    gates = {n: getattr(sfops, n) for n in {op.name for op in ops}}
+    prog = sf.Program(modes, name=name)
+    with prog.context as q:
+        for op in ops:
+            args = [feed_forward(q[a.mode]) if isinstance(a, Measured) else a for a in op.args]
+            gate = gates[op.name]
+            instance = gate() if op.name == "Vacuum" else gate(*args)
+            if len(op.modes) == 1:
+                instance | q[op.modes[0]]  # noqa: B018 - SF's operator syntax
+            else:
+                instance | tuple(q[m] for m in op.modes)  # noqa: B018
+    return prog
+
+
+def to_blackbird(program: Any) -> str:
+    """Blackbird text of a program (``sf.io.to_blackbird(...).serialize()``)."""
+    sf = load_sf()
+    return str(sf.io.to_blackbird(program).serialize())

@@ -1,0 +1,157 @@
+"""The ``sf`` target: qumode k-HRNNs as Strawberry Fields programs and Blackbird text."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
+
+from hrnnc.diagnostics import ConfigurationError
+from hrnnc.ir import RegisterKind, float_bindings, unroll
+from hrnnc.sim.conventions import DEFAULT_SQUEEZING, SF_DEFAULT_HBAR
+from hrnnc.targets.base import Target
+from hrnnc.targets.sf_target.check_sf_degree import CheckSfDegree
+from hrnnc.targets.sf_target.lowering import CellLowering, lower_cell, preparation_ops
+from hrnnc.targets.sf_target.sdk import INSTALL_HINT, build_program, load_sf, to_blackbird
+
+if TYPE_CHECKING:
+    from hrnnc.ir import Cell, Model
+    from hrnnc.passes import Pass, PropertySet
+
+REPORT_ATTRIBUTE = "_hrnnc_report"
+"""Attribute of an emitted ``sf.Program`` holding its resource numbers (read by :meth:`SFTarget.report`)."""
+
+
+@dataclass(frozen=True)
+class SFTarget(Target):
+    """Strawberry Fields (qumodes): CZ/P/Z gates, exact cubic phases, homodyne with feed-forward.
+
+    Trainable params are evaluated at their initial values: SF's free parameters cannot be
+    fed through the exact cubic decomposition, whose gate angles are nonlinear in them.
+    Recompile (``hrnnc.compile(..., params=...)`` is not needed: pass a model whose param
+    inits are the new values) to move them.
+    """
+
+    name: ClassVar[str] = "sf"
+    description: ClassVar[str] = "Strawberry Fields program / Blackbird (qumodes, degree <= 3)"
+    register_kinds: ClassVar[frozenset[RegisterKind]] = frozenset({RegisterKind.QUMODES})
+    default_suffix: ClassVar[str] = ".xbb"
+    install_hint: ClassVar[str] = INSTALL_HINT
+
+    squeezing: float = DEFAULT_SQUEEZING
+    """Momentum squeezing r of the initial and re-prepared modes (``Sgate(-r)`` on vacuum)."""
+    hbar: float = SF_DEFAULT_HBAR
+    """SF's hbar the gate parameters are written for; SF 0.23 keeps it in the global ``sf.hbar``."""
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.hbar) and self.hbar > 0):
+            raise ConfigurationError(f"the sf target's hbar must be a positive number, not {self.hbar}")
+        if not (math.isfinite(self.squeezing) and self.squeezing >= 0):
+            raise ConfigurationError(f"squeezing must be a non-negative number, not {self.squeezing}")
+
+    @classmethod
+    def add_arguments(cls, group: argparse._ArgumentGroup) -> None:
+        group.add_argument("--hbar", type=float, default=None, metavar="H",
+                           help=f"Strawberry Fields' hbar for the gate parameters (default {SF_DEFAULT_HBAR:g})")
+
+    def passes(self) -> Sequence[Pass]:
+        return (CheckSfDegree(),)
+
+    # -- lowering --------------------------------------------------------------------------
+
+    def lower(self, model: Model, params: Mapping[str, float] | None = None) -> dict[str, CellLowering]:
+        """Every token's lowered unit cell (no SF import); params default to their initial values."""
+        values = float_bindings(model, params)
+        done: dict[int, CellLowering] = {}
+        out: dict[str, CellLowering] = {}
+        for cell in model.cells:
+            lowered = done.get(id(cell))
+            if lowered is None:
+                lowered = done[id(cell)] = lower_cell(cell, values, self.hbar, self.squeezing)
+            for tok in cell.tokens:
+                out.setdefault(tok.name, lowered)
+        return out
+
+    def emit(self, model: Model, props: PropertySet, inputs: tuple[str, ...] | None) -> Any:
+        """One ``sf.Program`` for ``inputs`` (initial squeezed vacuum, then every cell), or
+        ``{token: program}`` of unit cells (no preparation: run them on an engine that holds
+        the latent state, after :meth:`preparation`)."""
+        load_sf()
+        cells = self.lower(model)
+        if inputs is None:
+            programs = {}
+            for token, lowered in cells.items():
+                prog = build_program(model.size, lowered.ops, f"{model.name}_{token}")
+                setattr(prog, REPORT_ATTRIBUTE, _cell_report(lowered))
+                programs[token] = prog
+            return programs
+        unroll(model, inputs)
+        ops = list(preparation_ops(model.size, self.squeezing))
+        for token in inputs:
+            ops.extend(cells[token].ops)
+        prog = build_program(model.size, ops, model.name)
+        setattr(prog, REPORT_ATTRIBUTE, _sequence_report(cells, inputs, len(ops)))
+        return prog
+
+    def preparation(self, model: Model) -> Any:
+        """The initial state alone: ``Sgate(-r)`` on every mode."""
+        return build_program(model.size, preparation_ops(model.size, self.squeezing), f"{model.name}_prep")
+
+    # -- output ----------------------------------------------------------------------------
+
+    def dump(self, obj: Any) -> str:
+        """Blackbird text. For the unit-cell mapping, one program per token, each after a
+        ``# token: NAME`` comment line, separated by blank lines (split on those lines to load)."""
+        if isinstance(obj, dict):
+            parts = [f"# token: {token}\n{to_blackbird(prog)}" for token, prog in obj.items()]
+            return "\n".join(parts)
+        return to_blackbird(obj)
+
+    def report(self, obj: Any) -> dict[str, Any]:
+        if isinstance(obj, dict):
+            return {"cells": {token: _stored_report(prog) for token, prog in obj.items()}}
+        return _stored_report(obj)
+
+
+def _stored_report(prog: Any) -> dict[str, Any]:
+    stored = getattr(prog, REPORT_ATTRIBUTE, None)
+    if stored is not None:
+        return dict(stored)
+    counts = Counter(cmd.op.__class__.__name__ for cmd in prog.circuit)
+    return {"gates": dict(sorted(counts.items()))}
+
+
+def _cell_report(lowered: CellLowering) -> dict[str, Any]:
+    counts = Counter(op.name for op in lowered.ops)
+    return {
+        "operations": len(lowered.ops),
+        "gates": dict(sorted(counts.items())),
+        "cubic_phase_gates": lowered.cubic_phase_gates,
+        "cubic_phase_gates_naive": lowered.naive_cubic_phase_gates,
+    }
+
+
+def _sequence_report(cells: Mapping[str, CellLowering], inputs: Sequence[str], total: int) -> dict[str, Any]:
+    counts: Counter[str] = Counter()
+    cubic = naive = 0
+    for token in inputs:
+        lowered = cells[token]
+        counts.update(op.name for op in lowered.ops)
+        cubic += lowered.cubic_phase_gates
+        naive += lowered.naive_cubic_phase_gates
+    counts["Sgate"] += total - sum(counts.values())  # the initial squeezers
+    if counts["Sgate"] == 0:
+        del counts["Sgate"]
+    return {
+        "tokens": len(inputs),
+        "operations": total,
+        "gates": dict(sorted(counts.items())),
+        "cubic_phase_gates": cubic,
+        "cubic_phase_gates_naive": naive,
+        "cubic_phase_gates_per_cell": {t: cells[t].cubic_phase_gates for t in dict.fromkeys(inputs)},
+    }
+
+
+__all__ = ["SFTarget"]
