@@ -141,7 +141,7 @@ class Lowering:
         controls = size - 1
         if isinstance(angle, float) and abs(angle) == math.pi:
             if controls not in self._ccz:
-                self._ccz[controls] = ZGate() if controls == 0 else ZGate().control(controls)
+                self._ccz[controls] = ZGate() if controls == 0 else ZGate().control(controls, annotated=False)
             return self._ccz[controls]
         if controls == 0:
             return PhaseGate(angle)
