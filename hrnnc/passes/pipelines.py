@@ -15,4 +15,6 @@ def semantic_passes() -> list[Pass]:
 
 def check_passes(strict: bool = False, **options: Any) -> list[Pass]:
     """What ``hrnnc check`` adds once the semantic passes are clean."""
-    return []
+    from hrnnc.passes.analysis.lie_closure import LieClosure
+
+    return [LieClosure(strict=strict, **options)]

@@ -6,5 +6,6 @@ from hrnnc.passes.analysis.check_degree import MAX_EDGE_DEGREE, CheckDegree
 from hrnnc.passes.analysis.check_names import CheckNames
 from hrnnc.passes.analysis.check_sites import CheckSites
 from hrnnc.passes.analysis.check_values import INITIAL_VALUES, CheckValues
+from hrnnc.passes.analysis.lie_closure import CLOSURE, LieClosure
 
-__all__ = ["INITIAL_VALUES", "MAX_EDGE_DEGREE", "CheckDegree", "CheckNames", "CheckSites", "CheckValues"]
+__all__ = ["CLOSURE", "INITIAL_VALUES", "LieClosure", "MAX_EDGE_DEGREE", "CheckDegree", "CheckNames", "CheckSites", "CheckValues"]
