@@ -1,0 +1,252 @@
+"""Diagonal phase polynomials synthesized onto native multi-controlled Z gates (no pytket here).
+
+A block of commuting ``phase`` gates is the multilinear polynomial
+``f(x) = Σ_S c_S ∏_{j∈S} x_j`` (angles mod 2π). It is lowered level by level, from the
+largest monomial down to single sites:
+
+* ``c_S ≡ π``: one native ``C^{|S|-1}Z`` on ``S``.
+* weighted ``c_S``: the *sandwich* ``MCX(S∖t → t) · P_t(φ) · MCX(S∖t → t)`` (each MCX is one
+  native CnZ with Hadamards on ``t``) has phase ``φ x_t + φ ∏_{S∖t} x − 2φ ∏_S x``. With
+  ``φ = −c_S/2 (+π)`` it implements ``c_S ∏_S x`` and leaves a *residual* on ``S∖t`` (one
+  level down) and a single-site phase (free). Choosing the target ``t`` so that residuals
+  of several monomials land on the same set, or on a set already present, merges them;
+  the ``+π`` branch lets a residual cancel to 0 or to π (one native) instead of a weighted
+  term. This is DESIGN.md §5's route when nothing merges: ``2(s−1)`` natives for size ``s``.
+* with a clean ancilla ``a`` and ``|S| < A``: ``MCX(S → a) · P_a(c_S) · MCX(S → a)``,
+  two natives of arity ``|S|+1`` and no residual.
+* ``|S| > A`` (over the native arity): the Z-string expansion of ``c_S ∏ x`` through a
+  Gray-code CNOT parity network, ``2^|S| − 2`` CZ natives (arity 2, always valid).
+
+The selection is deterministic: per level, an exhaustive search over target choices when
+it is small (:data:`EXHAUSTIVE_LIMIT` combinations), otherwise a greedy pass in sorted
+order; ties go to the lower-arity gadget, then the smaller target.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import Iterable, Sequence, Union
+
+TWO_PI = 2.0 * math.pi
+ANGLE_TOL = 1e-9
+"""Angles closer than this to 0 or π (mod 2π) are treated as exactly 0 or π."""
+EXHAUSTIVE_LIMIT = 4096
+"""Largest number of target combinations searched exhaustively on one level."""
+
+Term = tuple[int, ...]
+"""A monomial: sorted, distinct sites."""
+
+# Abstract native ops: ("h", q) Hadamard; ("cnz", sites) multi-controlled Z (CZ for 2);
+# ("p", q, angle) the phase diag(1, e^{i angle}); ("measure", q, bit); ("reset", q).
+Op = Union[tuple[str, int], tuple[str, Term], tuple[str, int, float]]
+
+
+def wrap(angle: float) -> float:
+    """The angle in [0, 2π)."""
+    w = math.fmod(angle, TWO_PI)
+    return w + TWO_PI if w < 0 else w
+
+
+def is_zero(angle: float) -> bool:
+    w = wrap(angle)
+    return w < ANGLE_TOL or TWO_PI - w < ANGLE_TOL
+
+
+def is_pi(angle: float) -> bool:
+    return abs(wrap(angle) - math.pi) < ANGLE_TOL
+
+
+@dataclass(frozen=True)
+class SynthesisOptions:
+    """What the synthesizer may use."""
+
+    arity: int
+    """Largest native CnZ (number of qubits)."""
+    ancilla: int | None = None
+    """A clean ancilla qubit (in |0⟩ before and after every block), or None."""
+    merge: bool = True
+    """Merge the monomials of a block and choose targets (False: DESIGN.md §5 route per edge)."""
+
+
+def estimate(level: int, angle: float, opts: SynthesisOptions) -> int:
+    """Natives a lone monomial of this size and angle would cost."""
+    if level <= 1 or is_zero(angle):
+        return 0
+    if level > opts.arity:
+        return 2 ** level - 2
+    if is_pi(angle):
+        return 1
+    if opts.ancilla is not None and level < opts.arity and level > 2:
+        return 2
+    return 2 * (level - 1)
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """How one weighted monomial is implemented: a sandwich on target ``t`` or the ancilla."""
+
+    target: int | None
+    """Sandwich target, or None for the ancilla gadget."""
+    branch: int = 0
+    """0: φ = −c/2; 1: φ = −c/2 + π."""
+
+
+def _mcx(controls: Iterable[int], target: int) -> list[Op]:
+    return [("h", target), ("cnz", tuple(sorted((*controls, target)))), ("h", target)]
+
+
+def _options(term: Term, opts: SynthesisOptions) -> list[_Choice]:
+    out = [_Choice(t, b) for t in term for b in (0, 1)] if opts.merge else [_Choice(term[-1], 0)]
+    if opts.merge and opts.ancilla is not None and len(term) < opts.arity and len(term) > 2:
+        out.append(_Choice(None))
+    return out
+
+
+def _residual(term: Term, angle: float, choice: _Choice) -> tuple[Term, float, float] | None:
+    """(set, added angle, φ) of a sandwich's residual on ``term∖t``, or None for the ancilla."""
+    if choice.target is None:
+        return None
+    phi = -angle / 2.0 + math.pi * choice.branch
+    rest = tuple(s for s in term if s != choice.target)
+    return rest, -phi, phi
+
+
+def _add(poly: dict[Term, float], term: Term, angle: float) -> None:
+    poly[term] = poly.get(term, 0.0) + angle
+
+
+def _cost_delta(poly: dict[Term, float], changes: dict[Term, float], opts: SynthesisOptions) -> int:
+    total = 0
+    for term, added in changes.items():
+        old = poly.get(term, 0.0)
+        total += estimate(len(term), old + added, opts) - estimate(len(term), old, opts)
+    return total
+
+
+def _choose(weighted: Sequence[tuple[Term, float]], poly: dict[Term, float],
+            opts: SynthesisOptions) -> list[_Choice]:
+    """Pick one implementation per weighted monomial of one level, cheapest lower level first.
+
+    ``poly`` holds the lower levels only. Costs count the natives the residuals would add
+    there (:func:`estimate`); every choice costs 2 natives on this level.
+    """
+    menus = [_options(t, opts) for t, _ in weighted]
+    if math.prod(len(m) for m in menus) <= EXHAUSTIVE_LIMIT:
+        best: tuple[int, int] | None = None
+        best_pick: tuple[_Choice, ...] = ()
+        for pick in itertools.product(*menus):
+            changes: dict[Term, float] = {}
+            ancillas = 0
+            for (term, angle), choice in zip(weighted, pick):
+                res = _residual(term, angle, choice)
+                if res is None:
+                    ancillas += 1
+                elif len(res[0]) >= 2:
+                    changes[res[0]] = changes.get(res[0], 0.0) + res[1]
+            key = (_cost_delta(poly, changes, opts), ancillas)
+            if best is None or key < best:  # strict: the first best in menu order wins
+                best, best_pick = key, pick
+        return list(best_pick)
+    picks: list[_Choice] = []
+    current = dict(poly)
+    for i, ((term, angle), menu) in enumerate(zip(weighted, menus)):
+        later = weighted[i + 1:]
+        best_key: tuple[int, int, int] | None = None
+        best_choice = menu[0]
+        for choice in menu:
+            res = _residual(term, angle, choice)
+            if res is None or len(res[0]) < 2:
+                key = (0, 1 if res is None else 0, 0)
+            else:
+                hitters = sum(1 for other, _ in later if set(res[0]) <= set(other))
+                key = (_cost_delta(current, {res[0]: res[1]}, opts), 0, -hitters)
+            if best_key is None or key < best_key:
+                best_key, best_choice = key, choice
+        res = _residual(term, angle, best_choice)
+        if res is not None and len(res[0]) >= 2:
+            _add(current, res[0], res[1])
+        picks.append(best_choice)
+    return picks
+
+
+def _gray_parity(term: Term, angle: float, poly: dict[Term, float], ops: list[Op]) -> None:
+    """``angle · ∏_term x`` as parity phases on a Gray-code CNOT network (CZ natives only).
+
+    ``∏_{j∈S} x_j = Σ_{∅≠T⊆S} (−1)^{|T|+1} 2^{1−|S|} ⊕_{j∈T} x_j``.
+    """
+    s = len(term)
+    w = angle * 2.0 ** (1 - s)
+    for site in term:
+        _add(poly, (site,), w)
+    for idx in range(s - 1, 0, -1):
+        target, controls = term[idx], term[:idx]
+        prev = 0
+        for i in range(1, 2 ** idx):
+            gray = i ^ (i >> 1)
+            bit = (gray ^ prev).bit_length() - 1
+            prev = gray
+            ops.extend(_mcx((controls[bit],), target))
+            size = bin(gray).count("1") + 1
+            ops.append(("p", target, w * (-1) ** (size + 1)))
+        ops.extend(_mcx((controls[prev.bit_length() - 1],), target))
+
+
+def _apply(term: Term, angle: float, choice: _Choice, poly: dict[Term, float], ops: list[Op],
+           opts: SynthesisOptions) -> None:
+    if choice.target is None:
+        assert opts.ancilla is not None
+        mcx = _mcx(term, opts.ancilla)
+        ops.extend(mcx)
+        ops.append(("p", opts.ancilla, angle))
+        ops.extend(mcx)
+        return
+    res = _residual(term, angle, choice)
+    assert res is not None
+    rest, added, phi = res
+    mcx = _mcx(rest, choice.target)
+    ops.extend(mcx)
+    ops.append(("p", choice.target, phi))
+    ops.extend(mcx)
+    _add(poly, rest, added)
+    _add(poly, (choice.target,), -phi)
+
+
+def synthesize_polynomial(poly: dict[Term, float], opts: SynthesisOptions) -> list[Op]:
+    """Native ops whose unitary is exactly ``exp(i f(x))`` (global phase included)."""
+    poly = {t: a for t, a in poly.items() if not is_zero(a)}
+    ops: list[Op] = []
+    top = max((len(t) for t in poly), default=0)
+    for level in range(top, 1, -1):
+        weighted: list[tuple[Term, float]] = []
+        for term in sorted(t for t in poly if len(t) == level):
+            angle = poly.pop(term)
+            if is_zero(angle):
+                continue
+            if level > opts.arity:
+                _gray_parity(term, angle, poly, ops)
+            elif is_pi(angle):
+                ops.append(("cnz", term))
+            else:
+                weighted.append((term, angle))
+        if weighted:
+            for (term, angle), choice in zip(weighted, _choose(weighted, poly, opts)):
+                _apply(term, angle, choice, poly, ops, opts)
+    for term in sorted(t for t in poly if len(t) == 1):
+        if not is_zero(poly[term]):
+            ops.append(("p", term[0], wrap(poly[term])))
+    return ops
+
+
+def synthesize_edges(edges: Sequence[tuple[Term, float]], opts: SynthesisOptions) -> list[Op]:
+    """A block of phase edges: merged into one polynomial, or (``merge=False``) one by one."""
+    if not opts.merge:
+        ops: list[Op] = []
+        for term, angle in edges:
+            ops.extend(synthesize_polynomial({term: angle}, opts))
+        return ops
+    poly: dict[Term, float] = {}
+    for term, angle in edges:
+        _add(poly, term, angle)
+    return synthesize_polynomial(poly, opts)

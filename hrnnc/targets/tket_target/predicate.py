@@ -1,0 +1,57 @@
+"""The native gate sets and a predicate that checks op types *and* CnZ arity.
+
+pytket's ``GateSetPredicate`` checks op types only; a neutral-atom machine also has a
+blockade size, so every ``CnZ`` must act on at most ``A`` qubits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hrnnc.diagnostics import InternalError
+
+_NATIVE = ("CnZ", "CZ", "Rz", "PhasedX", "Measure", "Reset")
+_CZ = ("CZ", "Rz", "PhasedX", "Measure", "Reset")
+GATE_SETS: dict[str, tuple[str, ...]] = {"native": _NATIVE, "cz": _CZ}
+"""Op type names of each ``--gateset``."""
+
+
+def gate_set(name: str) -> frozenset[Any]:
+    """The pytket ``OpType`` set of a gate set name."""
+    from pytket import OpType
+
+    return frozenset(getattr(OpType, t) for t in GATE_SETS[name])
+
+
+def arity_violations(circ: Any, gateset: str, arity: int) -> list[str]:
+    """Human-readable problems: op types outside the set, multi-qubit gates wider than ``arity``."""
+    from pytket import OpType
+
+    allowed = gate_set(gateset)
+    problems: list[str] = []
+    for cmd in circ.get_commands():
+        kind = cmd.op.type
+        if kind not in allowed:
+            problems.append(f"{cmd}: {kind.name} is not in the {gateset} gate set")
+        elif kind == OpType.CnZ and len(cmd.qubits) > arity:
+            problems.append(f"{cmd}: CnZ on {len(cmd.qubits)} qubits exceeds the native arity {arity}")
+    return problems
+
+
+def satisfies_gate_set(circ: Any, gateset: str, arity: int) -> bool:
+    """True iff pytket's ``GateSetPredicate`` holds and no ``CnZ`` is wider than ``arity``."""
+    from pytket.predicates import GateSetPredicate
+
+    return bool(GateSetPredicate(set(gate_set(gateset))).verify(circ)) and not arity_violations(
+        circ, gateset, arity)
+
+
+def check_gate_set(circ: Any, gateset: str, arity: int) -> None:
+    """Run the predicate on an emitted circuit.
+
+    Raises:
+        InternalError: The circuit breaks it (a bug in the lowering, never a user mistake).
+    """
+    if not satisfies_gate_set(circ, gateset, arity):
+        problems = arity_violations(circ, gateset, arity)[:5]
+        raise InternalError(f"tket output breaks the {gateset} gate set (arity {arity}): " + "; ".join(problems))
