@@ -160,6 +160,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_fmt(args: argparse.Namespace) -> int:
     from hrnnc.frontend import parse_source, read_source
+    from hrnnc.frontend.comments import attach_comments, count_comments
     from hrnnc.ir import print_model
 
     source, diagnostics = read_source(args.file)
@@ -169,7 +170,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     if model is None:
         print_diagnostics(diagnostics)
         return EXIT_DIAGNOSTICS
-    formatted = print_model(model)
+    formatted = print_model(model, attach_comments(model, source))
     if args.check:
         if formatted != source.text:
             print(f"{source.name}: not in canonical form (run 'hrnnc fmt --write {args.file}')", file=sys.stderr)
@@ -178,21 +179,14 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     if args.write:
         if args.file == "-":
             raise UsageError("--write needs a file, not standard input")
-        comments = _count_comments(source.text)
-        if comments and not args.drop_comments:
-            raise HrnncError([error(Code.E0005, f"{source.name} has {comments} comment(s), which the canonical "
-                                    "form does not keep; pass --drop-comments to rewrite it anyway")])
+        if count_comments(formatted) != count_comments(source.text):
+            raise HrnncError([error(Code.E0005, f"{source.name}: formatting would lose a comment; "
+                                    "the file was left as it is")])
         if formatted != source.text:
             write_atomic(args.file, formatted)
         return EXIT_OK
     sys.stdout.write(formatted)
     return EXIT_OK
-
-
-def _count_comments(text: str) -> int:
-    import re
-
-    return len(re.findall(r"#[^\n]*", text))
 
 
 def cmd_ir(args: argparse.Namespace) -> int:
@@ -301,7 +295,6 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="exit 1 if the file is not in canonical form")
     mode.add_argument("--write", action="store_true", help="rewrite the file in place (atomically)")
-    p.add_argument("--drop-comments", action="store_true", help="allow --write to drop comments")
 
     p = sub.add_parser("ir", help="print the IR of a model as JSON")
     p.add_argument("file", metavar="FILE")

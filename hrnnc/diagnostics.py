@@ -87,7 +87,7 @@ class Code(enum.Enum):
     E0002 = ("E0002", "file is not UTF-8 text")
     E0003 = ("E0003", "file is too large")
     E0004 = ("E0004", "output file cannot be written")
-    E0005 = ("E0005", "formatting would drop comments")
+    E0005 = ("E0005", "formatting would lose a comment")
     # E01xx: syntax
     E0101 = ("E0101", "unexpected character")
     E0102 = ("E0102", "unexpected token")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from hrnnc.ir.expr import BinOp, Call, Expr, Name, Neg, Num
 from hrnnc.ir.nodes import (
     Cell,
-    Const,
     Measure,
     MeasureStab,
     Model,
@@ -19,6 +18,9 @@ from hrnnc.ir.nodes import (
     StabEdge,
     Statement,
 )
+
+if TYPE_CHECKING:
+    from hrnnc.frontend.comments import Comments
 
 INDENT = "  "
 
@@ -89,26 +91,56 @@ def print_statement(stmt: Statement) -> str:
     raise TypeError(f"not a statement: {stmt!r}")
 
 
-def print_cell(cell: Cell, indent: str = INDENT) -> list[str]:
+def _with_comments(line: str, node: object, comments: Comments | None, indent: str) -> list[str]:
+    if comments is None:
+        return [line]
+    out = [f"{indent}{c}" for c in comments.leading.get(id(node), ())]
+    trailing = comments.trailing.get(id(node))
+    out.append(f"{line}  {trailing}" if trailing else line)
+    return out
+
+
+def print_cell(cell: Cell, indent: str = INDENT, comments: Comments | None = None) -> list[str]:
     head = f"{indent}on {', '.join(t.name for t in cell.tokens)} {{"
+    if comments is None:
+        if not cell.body:
+            return [head + " }"]
+        return [head, *(f"{indent}{INDENT}{print_statement(s)}" for s in cell.body), f"{indent}}}"]
+    leading = [f"{indent}{c}" for c in comments.leading.get(id(cell), ())]
+    trailing = comments.trailing.get(id(cell))
+    close = f"{indent}}}" + (f"  {trailing}" if trailing else "")
     if not cell.body:
-        return [head + " }"]
-    return [head, *(f"{indent}{INDENT}{print_statement(s)}" for s in cell.body), f"{indent}}}"]
+        return [*leading, head + " }" + (f"  {trailing}" if trailing else "")]
+    body = [line for s in cell.body
+            for line in _with_comments(f"{indent}{INDENT}{print_statement(s)}", s, comments, indent + INDENT)]
+    return [*leading, head, *body, close]
 
 
-def print_model(model: Model) -> str:
-    """The canonical text of a model, ending in a newline."""
-    lines = [f"hrnn {model.name} {{", f"{INDENT}{model.kind.value} {model.size};", f"{INDENT}degree {model.k};"]
+def print_model(model: Model, comments: Comments | None = None) -> str:
+    """The canonical text of a model, ending in a newline.
+
+    Args:
+        model: The model.
+        comments: Comment trivia from :func:`hrnnc.frontend.comments.attach_comments`, to keep a
+            file's comments; without it the text has none.
+    """
+    lines = list(comments.header) if comments else []
+    lines.append(f"hrnn {model.name} {{")
+    lines += _with_comments(f"{INDENT}{model.kind.value} {model.size};", model.register, comments, INDENT)
+    lines += _with_comments(f"{INDENT}degree {model.k};", model.degree, comments, INDENT)
     if model.decls:
         lines.append("")
         for decl in model.decls:
             keyword = "param" if isinstance(decl, Param) else "const"
             value = decl.init if isinstance(decl, Param) else decl.value
-            assert isinstance(decl, (Param, Const))
-            lines.append(f"{INDENT}{keyword} {decl.name} = {print_expr(value)};")
+            lines += _with_comments(f"{INDENT}{keyword} {decl.name} = {print_expr(value)};", decl, comments, INDENT)
     for i, cell in enumerate(model.cells):
         if i == 0:
             lines.append("")
-        lines.extend(print_cell(cell))
+        lines.extend(print_cell(cell, INDENT, comments))
+    if comments:
+        lines += [f"{INDENT}{c}" for c in comments.footer]
     lines.append("}")
+    if comments:
+        lines += comments.after
     return "\n".join(lines) + "\n"
