@@ -176,6 +176,25 @@ def cube_ops(cube: Cube, hbar: float) -> list[Op]:
     return ops
 
 
+def merge_beamsplitters(ops: list[Op]) -> list[Op]:
+    """Fuse adjacent real beam splitters on the same ordered pair: ``B(a) B(b) = B(a + b)``.
+
+    ``BSgate(theta, 0)`` is a one-parameter group in ``theta``; a sum that vanishes removes both.
+    """
+    out: list[Op] = []
+    for op in ops:
+        prev = out[-1] if out else None
+        if (op.name == "BSgate" and prev is not None and prev.name == "BSgate" and prev.modes == op.modes
+                and op.args[1] == 0.0 and prev.args[1] == 0.0):
+            theta = float(prev.args[0]) + float(op.args[0])  # type: ignore[arg-type]
+            out.pop()
+            if abs(theta) > 1e-15:
+                out.append(Op("BSgate", (theta, 0.0), op.modes))
+            continue
+        out.append(op)
+    return out
+
+
 def block_ops(block: PhaseBlock, hbar: float) -> tuple[list[Op], int, int]:
     """Gates of one phase block, its cubic-phase count and the naive polarization count."""
     ops: list[Op] = []
@@ -193,8 +212,10 @@ def block_ops(block: PhaseBlock, hbar: float) -> tuple[list[Op], int, int]:
             raise ValueError(f"monomial {mono} has degree {len(mono)} > 3 (the sf degree check should have "
                              "rejected it)")
     cubes = decompose(cubic) if cubic else []
-    for cube in cubes:
+    # Cubes on the same modes sit next to each other so that their beam splitters merge.
+    for cube in sorted(cubes, key=lambda c: (c.modes, c.vector)):
         ops.extend(cube_ops(cube, hbar))
+    ops = merge_beamsplitters(ops)
     naive = sum(naive_cube_count(m) for m in block.sources if len(m) == 3)
     return ops, len(cubes), naive
 
