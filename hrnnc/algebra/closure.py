@@ -76,7 +76,9 @@ class Closure:
     def __init__(self, ops: AlgebraOps, generator_terms: list[dict[Any, QI]],
                  parents: list[tuple[int, int] | None], generator_of: list[int | None],
                  basis_rows: list[dict[Any, QI]], capped: bool, cap_reason: str | None,
-                 dropped: tuple[tuple[int, int], Element] | None, path: str, elapsed: float):
+                 dropped: tuple[tuple[int, int], Element] | None, path: str, elapsed: float,
+                 keys: list[Any] | None = None):
+        self._keys = keys
         self.algebra = ops.name
         """``"weyl"`` or ``"pauli"``."""
         self.ops = ops
@@ -115,6 +117,12 @@ class Closure:
                 g, b = self.parents[j]  # type: ignore[misc]
                 self._cache[j] = self.ops.wrap(self.ops.bracket(self._cache[g].terms, self._cache[b].terms))
         return self._cache[i]
+
+    def support(self, i: int) -> tuple[Any, ...]:
+        """The keys (monomials or strings) of element ``i``, without computing coefficients."""
+        if self._keys is not None:
+            return (self._keys[i],)
+        return tuple(self.element(i).terms)
 
     @property
     def elements(self) -> tuple[Element, ...]:
@@ -276,7 +284,7 @@ def _fast(ops: AlgebraOps, terms: list[Terms], max_dim: int, max_degree: int | N
         capped, reason = True, stop.reason
     rows = [{k: QI(1)} for k in keys]
     closure = Closure(ops, gen_terms, parents, generator_of, rows, capped, reason, None, "fast",
-                      time.perf_counter() - start)
+                      time.perf_counter() - start, keys=keys)
     if dropped is not None:
         g, b = dropped
         closure.dropped = ((g, b), ops.wrap(ops.bracket(closure.element(g).terms, closure.element(b).terms)))

@@ -50,7 +50,9 @@ class QI:
     # -- arithmetic (hot paths build results through _make) -------------------------------
 
     def __add__(self, other: Scalar) -> QI:
-        o = other if isinstance(other, QI) else QI.coerce(other)
+        o = other if isinstance(other, QI) else _maybe(other)
+        if o is None:
+            return NotImplemented
         if self.den == o.den:
             return _make(self.re + o.re, self.im + o.im, self.den)
         return _make(self.re * o.den + o.re * self.den, self.im * o.den + o.im * self.den, self.den * o.den)
@@ -61,13 +63,18 @@ class QI:
         return _raw(-self.re, -self.im, self.den)
 
     def __sub__(self, other: Scalar) -> QI:
-        return self + (-(other if isinstance(other, QI) else QI.coerce(other)))
+        o = other if isinstance(other, QI) else _maybe(other)
+        if o is None:
+            return NotImplemented
+        return self + (-o)
 
     def __rsub__(self, other: Scalar) -> QI:
         return QI.coerce(other) - self
 
     def __mul__(self, other: Scalar) -> QI:
-        o = other if isinstance(other, QI) else QI.coerce(other)
+        o = other if isinstance(other, QI) else _maybe(other)
+        if o is None:
+            return NotImplemented
         return _make(self.re * o.re - self.im * o.im, self.re * o.im + self.im * o.re, self.den * o.den)
 
     __rmul__ = __mul__
@@ -79,7 +86,10 @@ class QI:
         return _make(self.re * self.den, -self.im * self.den, norm)
 
     def __truediv__(self, other: Scalar) -> QI:
-        return self * (other if isinstance(other, QI) else QI.coerce(other)).inverse()
+        o = other if isinstance(other, QI) else _maybe(other)
+        if o is None:
+            return NotImplemented
+        return self * o.inverse()
 
     def __rtruediv__(self, other: Scalar) -> QI:
         return QI.coerce(other) * self.inverse()
@@ -119,6 +129,12 @@ class QI:
         if not re:
             return ims
         return f"({re}{'+' if im > 0 else ''}{ims})"
+
+
+def _maybe(value: object) -> QI | None:
+    if isinstance(value, (int, Fraction)) and not isinstance(value, bool):
+        return QI(value)
+    return None
 
 
 def _set(z: QI, re: int, im: int, den: int) -> None:
