@@ -200,8 +200,8 @@ class Lowering(Transformer_NonRecursive):  # type: ignore[misc]
         degrees = [i for i in items if isinstance(i, Degree)]
         for extra in registers[1:]:
             self._report(Code.E0202, "the register is declared twice", extra.span)
-        for extra in degrees[1:]:
-            self._report(Code.E0202, "the degree bound is declared twice", extra.span)
+        for repeated in degrees[1:]:
+            self._report(Code.E0202, "the degree bound is declared twice", repeated.span)
         if not registers:
             self._report(Code.E0201, f"model '{name_tok}' declares no register ('qubits N;' or 'qumodes N;')",
                          name_span)

@@ -92,8 +92,8 @@ def syntax_diagnostic(exc: UnexpectedInput, source: Source) -> Diagnostic:
         expected = describe_expected(set(exc.allowed or ()))
         message = f"unexpected character '{shown}'" + (f"; expected {expected}" if expected else "")
         return error(Code.E0101, message, span)
-    if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
-        tok = exc.token
+    tok = getattr(exc, "token", None)
+    if isinstance(exc, UnexpectedToken) and tok is not None and tok.type != "$END":
         start = tok.start_pos if tok.start_pos is not None else 0
         end = tok.end_pos if tok.end_pos is not None else start + len(tok)
         span = Span(source, start, max(end, start + 1))

@@ -76,11 +76,11 @@ def unroll(model: Model, inputs: str | Iterable[str]) -> tuple[Cell, ...]:
         for tok in cell.tokens:
             table.setdefault(tok.name, cell)
     problems: list[Diagnostic] = []
-    for position, tok in enumerate(tokens):
-        if tok not in table:
+    for position, word in enumerate(tokens):
+        if word not in table:
             alphabet = ", ".join(model.alphabet) or "(empty)"
             problems.append(error(Code.E0218,
-                                  f"input token {tok!r} (position {position + 1}) has no 'on' block; "
+                                  f"input token {word!r} (position {position + 1}) has no 'on' block; "
                                   f"the alphabet is: {alphabet}"))
     if problems:
         raise ParseFailedError(problems)
