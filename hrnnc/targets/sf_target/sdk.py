@@ -57,18 +57,25 @@ def _feed_forward_class() -> type:
     SF's ``MeasuredParameter`` is a SymPy ``Symbol`` named ``q<i>``; SymPy caches symbols by
     name, so every program's ``q[0].par`` is the same object, re-pointed at the newest
     program's register. Running an older program then reads another program's measurement
-    (or fails). A unique name avoids the cache; SF and Blackbird print it as ``q<i>`` anyway.
+    (or fails); SymPy's cached arithmetic (SF turns ``Zgate(q0)`` into ``Dgate(q0/2, pi/2)``)
+    conflates equal symbols too. This subclass builds a fresh, uncached symbol with the same
+    name (SF and Blackbird print ``q<i>``) whose identity is part of its hash and equality.
     """
     import sympy
 
     load_sf()
     from strawberryfields.parameters import MeasuredParameter
 
-    counter = itertools.count()
+    serial = itertools.count()
 
     class FeedForwardParameter(MeasuredParameter):  # type: ignore[misc]
         def __new__(cls, regref: Any) -> Any:
-            return sympy.Symbol.__new__(cls, f"q{regref.ind}_hrnnc{next(counter)}")
+            obj = sympy.Symbol.__xnew__(cls, f"q{regref.ind}")
+            obj._hrnnc_serial = next(serial)
+            return obj
+
+        def _hashable_content(self) -> tuple[Any, ...]:
+            return (*super()._hashable_content(), self._hrnnc_serial)
 
         def __getnewargs_ex__(self) -> Any:  # copy/pickle: rebuild from the register reference
             return (self.regref,), {}

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from hrnnc.ir import Cell, Model
     from hrnnc.passes import Pass, PropertySet
 
+TOKEN_HEADER = "# token: "
+"""Comment line that starts each unit cell in the Blackbird dump of a token → program mapping."""
+
 REPORT_ATTRIBUTE = "_hrnnc_report"
 """Attribute of an emitted ``sf.Program`` holding its resource numbers (read by :meth:`SFTarget.report`)."""
 
@@ -105,7 +108,7 @@ class SFTarget(Target):
         """Blackbird text. For the unit-cell mapping, one program per token, each after a
         ``# token: NAME`` comment line, separated by blank lines (split on those lines to load)."""
         if isinstance(obj, dict):
-            parts = [f"# token: {token}\n{to_blackbird(prog)}" for token, prog in obj.items()]
+            parts = [f"{TOKEN_HEADER}{token}\n{to_blackbird(prog)}" for token, prog in obj.items()]
             return "\n".join(parts)
         return to_blackbird(obj)
 
@@ -154,4 +157,20 @@ def _sequence_report(cells: Mapping[str, CellLowering], inputs: Sequence[str], t
     }
 
 
-__all__ = ["SFTarget"]
+def load_cells(text: str) -> dict[str, Any]:
+    """Read back :meth:`SFTarget.dump` of a unit-cell mapping: ``{token: sf.Program}``."""
+    sf = load_sf()
+    programs: dict[str, Any] = {}
+    token: str | None = None
+    chunk: list[str] = []
+    for line in [*text.splitlines(), f"{TOKEN_HEADER}"]:
+        if line.startswith(TOKEN_HEADER):
+            if token is not None:
+                programs[token] = sf.io.loads("\n".join(chunk))
+            token, chunk = line[len(TOKEN_HEADER):].strip(), []
+        else:
+            chunk.append(line)
+    return programs
+
+
+__all__ = ["SFTarget", "load_cells"]

@@ -1,0 +1,160 @@
+"""The sf target's SDK side: programs, Blackbird round trip, CLI, import isolation, missing SF."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import hrnnc
+from hrnnc.diagnostics import Code, TargetUnavailableError
+from hrnnc.ir import RegisterKind
+
+sf = pytest.importorskip("hrnnc.targets.sf_target.sdk").load_sf()
+
+from hrnnc.targets.sf_target import SFTarget  # noqa: E402
+from hrnnc.targets.sf_target.target import load_cells  # noqa: E402
+
+EXAMPLES = [p for p in sorted(Path("examples").glob("*.hrnn")) if hrnnc.parse(p).kind is RegisterKind.QUMODES]
+
+INLINE = {
+    "one_mode": "hrnn one { qumodes 1; degree 3; on a { phase(0.2) 0 0 0; phase(0.3) 0 0; shift(0.4) 0; "
+                "phase(-0.1) 0; measure p 0 -> y; } on b { measure stab(0; 0.5: 0 0) -> z; reset 0; } }",
+    "two_modes": "hrnn two { qumodes 2; degree 3; param g = 0.3; on a { phase(g) 0 0 1; phase(g) 0 1; "
+                 "measure stab(1; g: 0 1) -> y; } on b { measure q 0 -> x; } }",
+}
+
+
+def models() -> list[tuple[str, hrnnc.Model]]:
+    out = [(p.stem, hrnnc.parse(p)) for p in EXAMPLES]
+    out += [(name, hrnnc.parse(text)) for name, text in INLINE.items()]
+    return out
+
+
+def arg_text(a: object) -> str:
+    return str(a) if not isinstance(a, (int, float, np.floating)) else repr(round(float(a), 12))
+
+
+def signature(prog) -> list[tuple[str, tuple[int, ...], tuple[str, ...]]]:
+    """Operation class, modes and (rounded / printed) arguments, in program order."""
+    out = []
+    for cmd in prog.circuit:
+        name = cmd.op.__class__.__name__
+        out.append((name, tuple(r.ind for r in cmd.reg), tuple(arg_text(a) for a in cmd.op.p)))
+    return out
+
+
+def test_qumode_examples_exist() -> None:
+    assert any(m.size >= 3 and m.k == 3 for _, m in models())
+
+
+@pytest.mark.parametrize("name, model", models(), ids=[n for n, _ in models()])
+def test_blackbird_round_trip(name: str, model: hrnnc.Model) -> None:
+    """Blackbird of a whole input sequence loads back (sf.io.loads) into the same operation list."""
+    target = SFTarget(squeezing=0.4)
+    tokens = list(model.alphabet) * 2
+    prog = hrnnc.compile(model, target=target, inputs=tokens)
+    text = target.dump(prog)
+    back = sf.io.loads(text)
+    assert back.num_subsystems == model.size
+    assert signature(back) == signature(prog)
+    assert sf.program_utils.program_equivalence(prog, back, compare_params=False)
+
+
+@pytest.mark.parametrize("name, model", models(), ids=[n for n, _ in models()])
+def test_unit_cells_dump_and_load(name: str, model: hrnnc.Model) -> None:
+    """inputs=None gives one program per token; the dump has a '# token:' header before each."""
+    target = SFTarget()
+    cells = hrnnc.compile(model, target=target)
+    assert list(cells) == list(model.alphabet)
+    text = target.dump(cells)
+    assert text.count("# token: ") == len(cells)
+    back = load_cells(text)
+    assert list(back) == list(cells)
+    for token, prog in cells.items():
+        assert signature(back[token]) == signature(prog)
+    report = target.report(cells)
+    assert set(report["cells"]) == set(cells)
+
+
+def test_report_counts_match_program() -> None:
+    target = SFTarget()
+    prog = hrnnc.compile("examples/cubic_modes.hrnn", target=target, inputs="a b read r a")
+    report = target.report(prog)
+    counted: dict[str, int] = {}
+    for cmd in prog.circuit:
+        counted[cmd.op.__class__.__name__] = counted.get(cmd.op.__class__.__name__, 0) + 1
+    assert report["gates"] == dict(sorted(counted.items()))
+    assert report["cubic_phase_gates"] == counted["Vgate"] == 4 + 8 + 4
+    assert report["cubic_phase_gates_naive"] == 7 + 14 + 7
+    assert report["cubic_phase_gates_per_cell"] == {"a": 4, "b": 8, "read": 0, "r": 0}
+
+
+def test_cli_writes_blackbird_and_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from hrnnc.cli import main
+
+    out = tmp_path / "out.xbb"
+    code = main(["compile", "examples/cubic_modes.hrnn", "--target", "sf", "--input", "a b read",
+                 "--squeezing", "0.5", "--hbar", "1", "-o", str(out), "--report"])
+    assert code == 0
+    text = out.read_text(encoding="utf-8")
+    prog = sf.io.loads(text)
+    assert prog.num_subsystems == 3
+    assert text.splitlines()[3].startswith("Sgate(-0.5")
+    printed = capsys.readouterr().out
+    assert "cubic_phase_gates: 12" in printed
+
+
+def test_feed_forward_parameters_are_not_shared_between_programs() -> None:
+    """SymPy caches SF's q[0].par by name; ours are unique, so each program reads its own result."""
+    text = "hrnn ff { qumodes 2; degree 1; on a { measure p 0 -> y; } }"
+    target = SFTarget(squeezing=0.0)
+    first = hrnnc.compile(text, target=target, inputs="a")
+    second = hrnnc.compile(text, target=target, inputs="a")
+    for prog in (first, second):
+        prog.circuit[0].op.select = None
+    first.circuit[0].op.select = 1.0
+    second.circuit[0].op.select = -3.0
+    for prog, value in ((first, 1.0), (second, -3.0), (first, 1.0)):
+        state = sf.Engine("gaussian").run(prog).state
+        assert state.quad_expectation(0, np.pi / 2)[0] == pytest.approx(value, abs=1e-6)
+
+
+def test_importing_hrnnc_never_imports_sf() -> None:
+    code = ("import sys, hrnnc; from hrnnc.targets import target_class; cls = target_class('sf'); "
+            "m = hrnnc.parse('examples/cubic_modes.hrnn'); cls().lower(m); "
+            "from hrnnc.cli import build_parser; build_parser(); "
+            "assert not any(k.startswith('strawberryfields') for k in sys.modules), 'SF imported'")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path.cwd())
+
+
+def test_missing_sf_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hrnnc.targets.sf_target import sdk
+
+    monkeypatch.setitem(sys.modules, "strawberryfields", None)
+    sdk.load_sf.cache_clear()
+    try:
+        with pytest.raises(TargetUnavailableError) as info:
+            hrnnc.compile("examples/cubic_modes.hrnn", target="sf", inputs="a")
+    finally:
+        sdk.load_sf.cache_clear()
+    assert info.value.diagnostics[0].code is Code.E0503
+    assert "pip install 'hrnnc[sf]'" in str(info.value)
+
+
+def test_downgraded_lark_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    import lark
+
+    from hrnnc.targets.sf_target import sdk
+
+    monkeypatch.setattr(lark, "__version__", "0.12.0")
+    sdk.load_sf.cache_clear()
+    try:
+        with pytest.raises(TargetUnavailableError) as info:
+            sdk.load_sf()
+    finally:
+        sdk.load_sf.cache_clear()
+    assert "lark" in str(info.value) and "0.12.0" in str(info.value)
