@@ -16,16 +16,16 @@ Memory is checked before the statevector is allocated (E0601).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
 from hrnnc.diagnostics import Code, SimulationError, error
 from hrnnc.ir import RegisterKind
-from hrnnc.sim.memory import format_bytes, require_memory
+from hrnnc.sim.memory import available_bytes, format_bytes, require_memory
 from hrnnc.sim.program import DiagBlock, Op, Split, count_recorded, lower_qubit_run
 from hrnnc.sim.progress import Progress
-from hrnnc.sim.statevector import ITEMSIZE, Branch, apply_diag, materialize, plus_state, split
+from hrnnc.sim.statevector import ITEMSIZE, Outcome, Parked, Register, block_diagonal
 
 if TYPE_CHECKING:
     from hrnnc.ir import Model
@@ -34,6 +34,8 @@ PRUNE = 1e-13
 """Branches whose conditional probability is at most this are treated as impossible."""
 MAX_OUTCOMES = 1 << 20
 """Largest number of distinct outcome strings :func:`exact_distribution` will tabulate."""
+CACHE_FRACTION = 0.25
+"""Share of the available memory that cached phase diagonals may use."""
 
 
 def _state_bytes(n: int) -> int:
@@ -57,17 +59,76 @@ def _lower(model: Model, tokens: str | Iterable[str], params: Mapping[str, float
     return lower_qubit_run(model, tokens, params)
 
 
-def _live(branches: list[Branch]) -> list[tuple[Branch, float]]:
-    """Branches with their conditional probabilities, impossible ones removed."""
-    total = sum(b.weight for b in branches)
-    if total <= 0.0:
-        raise SimulationError([error(Code.E0601, "the state vanished (norm 0); numerical underflow")])
-    out = [(b, b.weight / total) for b in branches]
-    return [(b, p) for b, p in out if p > PRUNE]
+def count_splits(ops: Sequence[Op]) -> int:
+    return sum(1 for op in ops if isinstance(op, Split))
 
 
-def _enter(psi: np.ndarray, op: Split, branch: Branch) -> None:
-    materialize(psi, op, branch, 1.0 / math.sqrt(branch.weight))
+class _Blocks:
+    """Applies phase blocks; a block met a second time gets its diagonal cached (within budget)."""
+
+    def __init__(self, n: int):
+        self._n = n
+        self._size = _state_bytes(n)
+        self._budget = int(CACHE_FRACTION * available_bytes())
+        self._used = 0
+        self._cache: dict[int, np.ndarray] = {}
+        self._seen: set[int] = set()
+
+    def apply(self, reg: Register, index: int, block: DiagBlock) -> None:
+        diag = self._cache.get(index)
+        if diag is None and index in self._seen and self._used + self._size <= self._budget:
+            diag = self._cache[index] = block_diagonal(self._n, block)
+            self._used += self._size
+        self._seen.add(index)
+        if diag is None:
+            reg.apply_strided(block)
+        else:
+            reg.apply_diagonal(diag)
+
+
+Divide = Callable[[list[Outcome], Any], list[tuple[Outcome, Any]]]
+
+
+def _walk(ops: Sequence[Op], n: int, weight: Any, divide: Divide, bar: Progress,
+          done: Callable[[Any], float]) -> list[tuple[str, Any]]:
+    """Depth-first walk of the branch tree; returns ``(bits, weight)`` per leaf.
+
+    ``divide`` maps the live outcomes of a split and the current weight to the
+    branches to follow with their weights; the first is entered, the rest parked.
+    Phase blocks after the last split cannot change the outputs and are skipped.
+    """
+    last = max((i for i, op in enumerate(ops) if isinstance(op, Split)), default=-1)
+    reg = Register(n)
+    blocks = _Blocks(n)
+    stack: list[tuple[int, str, Any, Parked | None]] = [(0, "", weight, None)]
+    leaves: list[tuple[str, Any]] = []
+    finished = 0.0
+    while stack:
+        start, bits, wt, parked = stack.pop()
+        if parked is not None:
+            reg.resume(parked)
+        for i in range(start, last + 1):
+            op = ops[i]
+            if isinstance(op, DiagBlock):
+                blocks.apply(reg, i, op)
+                continue
+            live = [o for o in reg.outcomes(op) if o.prob > PRUNE]
+            if not live:
+                raise SimulationError([error(Code.E0601, "the state vanished (norm 0); numerical underflow")])
+            parts = divide(live, wt)
+            for o, w2 in parts[1:]:
+                stack.append((i + 1, bits + _bit(op, o), w2, reg.park(op, o)))
+            first, wt = parts[0]
+            reg.enter(op, first)
+            bits += _bit(op, first)
+        leaves.append((bits, wt))
+        finished += done(wt)
+        bar.update(finished)
+    return leaves
+
+
+def _bit(op: Split, outcome: Outcome) -> str:
+    return str(outcome.bit) if op.recorded else ""
 
 
 def exact_distribution(
@@ -98,41 +159,25 @@ def exact_distribution(
     ops = _lower(model, tokens, params)
     n = model.size
     check_memory(n, parked_halves=min(count_splits(ops), 4))
-    psi = plus_state(n)
-    out: dict[str, float] = {}
-    stack: list[tuple[int, str, float, Split | None, Branch | None]] = [(0, "", 1.0, None, None)]
-    done = 0.0
+
+    def divide(live: list[Outcome], prob: float) -> list[tuple[Outcome, float]]:
+        total = sum(o.prob for o in live)
+        return [(o, prob * o.prob / total) for o in live]
+
+    def done(prob: float) -> float:
+        return prob
+
     with Progress("exact", progress) as bar:
-        while stack:
-            start, bits, prob, op0, branch0 = stack.pop()
-            if op0 is not None and branch0 is not None:
-                _enter(psi, op0, branch0)
-            for i in range(start, len(ops)):
-                op = ops[i]
-                if isinstance(op, DiagBlock):
-                    apply_diag(psi, op)
-                    continue
-                live = _live(split(psi, op))
-                for branch, p in live[1:]:
-                    stack.append((i + 1, bits + (str(branch.bit) if op.recorded else ""), prob * p, op, branch))
-                first, p = live[0]
-                _enter(psi, op, first)
-                prob *= p
-                if op.recorded:
-                    bits += str(first.bit)
-            out[bits] = out.get(bits, 0.0) + prob
-            if len(out) > MAX_OUTCOMES:
-                raise SimulationError([error(
-                    Code.E0601, f"the exact distribution has more than {MAX_OUTCOMES:,} outcomes; "
-                    "sample shots instead")])
-            done += prob
-            bar.update(done)
+        leaves = _walk(ops, n, 1.0, divide, bar, done)
+    out: dict[str, float] = {}
+    for bits, prob in leaves:
+        out[bits] = out.get(bits, 0.0) + prob
+        if len(out) > MAX_OUTCOMES:
+            raise SimulationError([error(
+                Code.E0601, f"the exact distribution has more than {MAX_OUTCOMES:,} outcomes; "
+                "sample shots instead")])
     total = sum(out.values())
     return {k: v / total for k, v in sorted(out.items())}
-
-
-def count_splits(ops: Sequence[Op]) -> int:
-    return sum(1 for op in ops if isinstance(op, Split))
 
 
 def sample(
@@ -146,7 +191,7 @@ def sample(
 ) -> list[str]:
     """``shots`` independent output bit strings (time order), reproducible for a seed.
 
-    The shot count is split binomially at each measurement (exactly the law of
+    The shot count is split multinomially at each measurement (exactly the law of
     independent shots), each distinct outcome prefix is simulated once, and the
     result is shuffled so that the list order carries no information.
 
@@ -162,40 +207,23 @@ def sample(
     rng = np.random.default_rng(seed)
     if shots == 0:
         return []
-    psi = plus_state(n)
-    results: list[str] = []
-    stack: list[tuple[int, str, int, Split | None, Branch | None]] = [(0, "", shots, None, None)]
+
+    def divide(live: list[Outcome], count: int) -> list[tuple[Outcome, int]]:
+        if len(live) == 1:
+            return [(live[0], count)]
+        p = np.array([o.prob for o in live])
+        counts = rng.multinomial(count, p / p.sum())
+        chosen = sorted(((int(c), k) for k, c in enumerate(counts) if c > 0))
+        return [(live[k], c) for c, k in chosen]
+
+    def done(count: int) -> float:
+        return count / shots
+
     with Progress("sampling", progress) as bar:
-        while stack:
-            start, bits, count, op0, branch0 = stack.pop()
-            if op0 is not None and branch0 is not None:
-                _enter(psi, op0, branch0)
-            for i in range(start, len(ops)):
-                op = ops[i]
-                if isinstance(op, DiagBlock):
-                    apply_diag(psi, op)
-                    continue
-                live = _live(split(psi, op))
-                counts = _split_counts(rng, count, [p for _, p in live])
-                chosen = [(c, b) for c, (b, _) in zip(counts, live) if c > 0]
-                chosen.sort(key=lambda cb: cb[0])
-                for c, branch in chosen[1:]:
-                    stack.append((i + 1, bits + (str(branch.bit) if op.recorded else ""), c, op, branch))
-                count, first = chosen[0]
-                _enter(psi, op, first)
-                if op.recorded:
-                    bits += str(first.bit)
-            results.extend([bits] * count)
-            bar.update(len(results) / shots)
+        leaves = _walk(ops, n, shots, divide, bar, done)
+    results = [bits for bits, count in leaves for _ in range(count)]
     order = rng.permutation(len(results))
     return [results[i] for i in order]
-
-
-def _split_counts(rng: np.random.Generator, count: int, probs: list[float]) -> list[int]:
-    if len(probs) == 1:
-        return [count]
-    p = np.asarray(probs, dtype=float)
-    return [int(c) for c in rng.multinomial(count, p / p.sum())]
 
 
 def phase_diagonal(
@@ -216,10 +244,10 @@ def phase_diagonal(
         raise ValueError("the run measures or resets; its map is not a diagonal unitary")
     n = model.size
     require_memory(_state_bytes(n), f"a {n}-qubit diagonal")
-    diag = np.ones((2,) * n, dtype=np.complex128)
+    diag = np.ones(1 << n, dtype=np.complex128)
     for op in ops:
-        apply_diag(diag, op)  # type: ignore[arg-type]
-    return diag.reshape(-1)
+        diag *= block_diagonal(n, op)  # type: ignore[arg-type]
+    return diag
 
 
 def final_state(
@@ -255,27 +283,24 @@ def final_state(
         raise ValueError(f"the run measures {m} time(s); got {len(bits)} outcome bit(s)")
     n = model.size
     check_memory(n)
-    psi = plus_state(n)
+    reg = Register(n)
     position = 0
     for op in ops:
         if isinstance(op, DiagBlock):
-            apply_diag(psi, op)
+            reg.apply_strided(op)
             continue
-        branches = split(psi, op)
-        total = sum(b.weight for b in branches)
+        outcomes = reg.outcomes(op)
         if op.recorded:
-            branch = branches[bits[position]]
-            if branch.weight <= PRUNE * total:
-                raise ValueError(f"outcome {position + 1} = {bits[position]} has probability 0")
+            wanted = bits[position]
+            match = [o for o in outcomes if o.bit == wanted and o.prob > PRUNE]
+            if not match:
+                raise ValueError(f"outcome {position + 1} = {wanted} has probability 0")
             position += 1
-        elif len(branches) == 1:
-            branch = branches[0]
+            chosen = match[0]
+        elif len(outcomes) == 1:
+            chosen = outcomes[0]
         else:
             raise ValueError(f"reset of site {op.site} entangled with the other sites leaves a mixed "
                              "state; final_state is undefined")
-        _enter(psi, op, branch)
-    return psi.reshape(-1)
-
-
-__all__ = ["MAX_OUTCOMES", "PRUNE", "check_memory", "exact_distribution", "final_state", "phase_diagonal",
-           "sample"]
+        reg.enter(op, chosen)
+    return reg.physical_state()
