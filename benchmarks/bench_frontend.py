@@ -1,0 +1,142 @@
+"""Front-end benchmark: parse + semantic check of a generated 20,000-statement model.
+
+Run ``python benchmarks/bench_frontend.py`` (options: ``--statements``, ``--runs``). It
+prints statements per second for the fast path (``hrnnc.frontend.parse_source``, which
+tries :func:`hrnnc.frontend.fast.fast_parse` first) and for the Lark path (the reference
+parser plus lowering), each timed as parse + ``hrnnc.api.run_semantic``, best of N runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import sys
+import time
+from typing import Callable
+
+from hrnnc.api import run_semantic
+from hrnnc.diagnostics import Source
+from hrnnc.frontend import parse_source
+from hrnnc.frontend.lower import lower
+from hrnnc.frontend.parser import parse_tree
+from hrnnc.ir import Model
+
+PARAMS = 16
+CONSTS = 8
+
+
+def _expr(rng: random.Random, names: list[str]) -> str:
+    """A small angle expression of the kind real models carry."""
+    a, b = rng.choice(names), rng.choice(names)
+    w = f"{rng.randint(1, 99) / 100:g}"
+    return rng.choice([a, w, f"{a} * {w}", f"{a} + {b}", f"({a} - {b}) / 2", f"-{a} * {w} + {b}",
+                       f"sin({a}) * {w}", f"{a} * {b} - {w}"])
+
+
+def _distinct(rng: random.Random, qubits: int, count: int, containing: int | None = None) -> list[int]:
+    sites = rng.sample(range(qubits), count)
+    if containing is not None and containing not in sites:
+        sites[0] = containing
+    return sites
+
+
+def generate_model(statements: int = 20_000, blocks: int = 1_000, qubits: int = 64, degree: int = 3,
+                   seed: int = 0) -> str:
+    """A valid qubit model: phases, weighted stabilizers, measurements and resets.
+
+    Args:
+        statements: Total number of statements across all ``on`` blocks.
+        blocks: Number of ``on`` blocks (the statements are spread evenly).
+        qubits: Register size.
+        degree: Degree bound k; hyperedges have 1..k sites.
+        seed: Seed of the generator, so that every run times the same text.
+    """
+    rng = random.Random(seed)
+    lines = [f"# generated: {statements} statements, {blocks} blocks", "hrnn bench {",
+             f"  qubits {qubits};", f"  degree {degree};", ""]
+    names = ["pi"]
+    for i in range(PARAMS):
+        lines.append(f"  param g{i} = {rng.randint(1, 300) / 100:g};")
+        names.append(f"g{i}")
+    for i in range(CONSTS):
+        lines.append(f"  const h{i} = {_expr(rng, names)};")
+        names.append(f"h{i}")
+    per_block, extra = divmod(statements, blocks)
+    for b in range(blocks):
+        lines.append(f"  on t{b} {{  # block {b}")
+        for _ in range(per_block + (1 if b < extra else 0)):
+            kind = rng.random()
+            if kind < 0.55:
+                sites = _distinct(rng, qubits, rng.randint(1, degree))
+                lines.append(f"    phase({_expr(rng, names)}) {' '.join(map(str, sites))};")
+            elif kind < 0.75:
+                v = rng.randrange(qubits)
+                edges = []
+                for _ in range(rng.randint(0, 3)):
+                    sites = _distinct(rng, qubits, rng.randint(1, degree), containing=v)
+                    edges.append(f"{_expr(rng, names)}: {' '.join(map(str, sites))}")
+                inner = f"{v}; {', '.join(edges)}" if edges else f"{v}"
+                lines.append(f"    measure stab({inner}) -> y{b % 7};")
+            elif kind < 0.9:
+                lines.append(f"    measure {rng.choice('zx')} {rng.randrange(qubits)} -> m;")
+            else:
+                lines.append(f"    reset {rng.randrange(qubits)};")
+        lines.append("  }")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _fast(source: Source) -> Model:
+    model, diagnostics = parse_source(source)
+    assert model is not None, diagnostics
+    return model
+
+
+def _lark(source: Source) -> Model:
+    tree, diagnostics = parse_tree(source)
+    assert tree is not None, diagnostics
+    model, diagnostics = lower(tree, source)
+    assert not diagnostics, diagnostics
+    return model
+
+
+def time_path(parse: Callable[[Source], Model], text: str, runs: int) -> float:
+    """Best wall-clock seconds of ``runs`` parse + semantic-check runs."""
+    best = float("inf")
+    for _ in range(runs):
+        source = Source("<bench>", text)
+        start = time.perf_counter()
+        model = parse(source)
+        props = run_semantic(model)
+        elapsed = time.perf_counter() - start
+        assert not props.has_errors, props.errors[:3]
+        best = min(best, elapsed)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--statements", type=int, default=20_000)
+    parser.add_argument("--blocks", type=int, default=1_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--lark-runs", type=int, default=None, help="runs for the Lark path (default: --runs)")
+    args = parser.parse_args(argv)
+    text = generate_model(args.statements, args.blocks)
+    source = Source("<bench>", text)
+    fast_model, lark_model = _fast(source), _lark(source)
+    assert fast_model == lark_model, "fast path and Lark path disagree"
+    print(f"model: {args.statements} statements, {args.blocks} blocks, {len(text):,} characters")
+    print(f"python {platform.python_version()} on {platform.machine()}, best of {args.runs}")
+    fast = time_path(_fast, text, args.runs)
+    lark = time_path(_lark, text, args.lark_runs or args.runs)
+    rate_fast, rate_lark = args.statements / fast, args.statements / lark
+    print(f"{'path':<10}{'seconds':>10}{'statements/s':>16}")
+    print(f"{'fast':<10}{fast:>10.3f}{rate_fast:>16,.0f}")
+    print(f"{'lark':<10}{lark:>10.3f}{rate_lark:>16,.0f}")
+    print(f"ratio     {rate_fast / rate_lark:.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
