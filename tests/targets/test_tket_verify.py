@@ -17,7 +17,8 @@ from hrnnc.sim.qubit import exact_distribution, phase_diagonal  # noqa: E402
 from hrnnc.targets.tket_target.evaluate import circuit_distribution, circuit_unitary  # noqa: E402
 from hrnnc.targets.tket_target.predicate import satisfies_gate_set  # noqa: E402
 
-EXAMPLES = [p for p in sorted(Path("examples").glob("*.hrnn")) if hrnnc.parse(p).kind.value == "qubits"]
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = [p for p in sorted((ROOT / "examples").glob("*.hrnn")) if hrnnc.parse(p).kind.value == "qubits"]
 H = np.array([[1, 1], [1, -1]]) / math.sqrt(2)
 
 
