@@ -208,7 +208,8 @@ def _leaves_hk(model: Model, closure: Closure, gens: tuple[Generator, ...], i: i
     notes: list[Note] = []
     growth = _growth_witness(closure, names, k, after=i)
     if growth:
-        notes.append(Note(growth))
+        notes.append(Note(growth[0]))
+        involved += [j for j in growth[1] if j not in involved]
     if closure.capped:
         notes.append(Note(f"the closure stopped at dimension ≥ {closure.dimension} ({closure.cap_reason} cap); "
                           "an algebra outside h_k is typically infinite-dimensional"))
@@ -225,17 +226,20 @@ def _leaves_hk(model: Model, closure: Closure, gens: tuple[Generator, ...], i: i
     return error(Code.E0401, message, primary, notes)
 
 
-def _growth_witness(closure: Closure, names: list[str], k: int, after: int) -> str | None:
-    """A commutator chain that produced an element of degree > k (beyond the first witness)."""
+def _growth_witness(closure: Closure, names: list[str], k: int, after: int) -> tuple[str, list[int]] | None:
+    """A commutator chain that produced an element of degree > k (beyond the first witness),
+    with the generators it uses."""
     for j in range(after + 1, closure.dimension):
         if closure.parents[j] is None:
             continue
         degree = max(sum(a + b for _, a, b in m) for m in closure.support(j))
         if degree > k:
             return (f"the algebra keeps growing: {format_chain(closure.chain(j), names)} = "
-                    f"{_shown(closure.element(j))} has degree {degree} > k = {k}")
+                    f"{_shown(closure.element(j))} has degree {degree} > k = {k}", closure.generators_in(j))
     if closure.dropped is not None:
         (g, b), element = closure.dropped
         chain = format_chain((closure.chain(g), closure.chain(b)), names)
-        return f"the algebra keeps growing: {chain} = {_shown(element)} has degree {element.degree}"  # type: ignore[union-attr]
+        used = closure.generators_in(g) + [j for j in closure.generators_in(b) if j not in closure.generators_in(g)]
+        text = f"the algebra keeps growing: {chain} = {_shown(element)} has degree {element.degree}"  # type: ignore[union-attr]
+        return text, used
     return None

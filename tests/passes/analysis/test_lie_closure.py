@@ -165,6 +165,8 @@ def test_growth_witness_is_a_real_commutator_chain() -> None:
     growth = [n.message for n in diag.notes if n.message.startswith("the algebra keeps growing")]
     assert growth, diag.notes
     assert "[q0^3, [q0^3, p0^2]] = -18*q0^4 has degree 4 > k = 3" in growth[0]
+    sourced = [(n.message, n.span.start_line_col[0]) for n in diag.notes if n.span is not None]
+    assert sourced == [("generator p0^2 comes from this extension", 5), ("generator q0^3 comes from this phase edge", 4)]
     assert props[CLOSURE].capped and props[CLOSURE].cap_reason == "degree"
 
 
