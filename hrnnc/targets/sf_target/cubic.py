@@ -205,8 +205,35 @@ def _group_cubes(monomials: Mapping[Monomial, Fraction]) -> list[tuple[Fraction,
     key = tuple(sorted((tuple(sorted(local[q] for q in mono)), c) for mono, c in monomials.items()))
     found = _best_local(len(modes), key, len(merged))
     if found is None:
-        return [(c.coefficient, c.as_dict()) for c in merged]
-    return [(c, {modes[i]: e for i, e in enumerate(v) if e}) for c, v in found]
+        best = [(c.coefficient, c.as_dict()) for c in merged]
+    else:
+        best = [(c, {modes[i]: e for i, e in enumerate(v) if e}) for c, v in found]
+    if len(modes) == 2 and len(best) > 3:
+        binary = _binary_three(monomials, modes[0], modes[1])
+        if binary is not None:
+            best = binary
+    return best
+
+
+def _binary_three(form: Mapping[Monomial, Fraction], x: int, y: int) -> list[tuple[Fraction, dict[int, int]]] | None:
+    """Any binary cubic ``a x^3 + b x^2 y + c x y^2 + d y^3`` with ``b c != 0`` in three cubes.
+
+    ``(x + t y)^3`` with ``t = c / b`` has middle terms ``3 t x^2 y + 3 t^2 x y^2``, so
+    ``mu = b / (3 t)`` fits both; ``x^3`` and ``y^3`` take the rest. The vector is made integral.
+    """
+    b, c = form.get((x, x, y), Fraction(0)), form.get((x, y, y), Fraction(0))
+    if b == 0 or c == 0:
+        return None
+    t = c / b
+    mu = b / (3 * t)
+    a = form.get((x, x, x), Fraction(0)) - mu
+    d = form.get((y, y, y), Fraction(0)) - mu * t ** 3
+    # (x + t y) = (p x + q y) / p with t = q / p in lowest terms.
+    p, q = t.denominator, t.numerator
+    terms = [(mu / Fraction(p) ** 3, {x: p, y: q})]
+    terms += [(a, {x: 1})] if a else []
+    terms += [(d, {y: 1})] if d else []
+    return terms
 
 
 def _merge(terms: Iterable[tuple[Fraction, Mapping[int, int]]]) -> list[Cube]:
