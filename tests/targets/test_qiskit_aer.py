@@ -23,12 +23,19 @@ from hrnnc.sim import qubit as ref  # noqa: E402
 from hrnnc.targets.qiskit_target import time_ordered  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-CASES = [
-    ("mermin_peres", "prep s0 x0 z1 r prep s0"),
-    ("hypergraph3", "build check0 probe2 z3 again check0"),
-    ("weighted", "left right mix end left swap"),
-]
-CASES = [(name, tokens) for name, tokens in CASES if (ROOT / "examples" / f"{name}.hrnn").exists()]
+
+def _cases() -> list[tuple[str, str]]:
+    """Each qubit example with its alphabet, then the alphabet reversed (≤ 8 tokens)."""
+    out = []
+    for path in sorted((ROOT / "examples").glob("*.hrnn")):
+        model = hrnnc.parse(path)
+        if model.kind.value == "qubits":
+            alphabet = list(model.alphabet)
+            out.append((path.stem, " ".join((alphabet + alphabet[::-1])[:8])))
+    return out
+
+
+CASES = _cases()
 
 
 def deferred(circuit: QuantumCircuit) -> tuple[QuantumCircuit, list[int]]:

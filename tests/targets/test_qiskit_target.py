@@ -34,7 +34,7 @@ from hrnnc.targets.qiskit_target import (  # noqa: E402
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = [p for p in sorted((ROOT / "examples").glob("*.hrnn")) if "qubits" in p.read_text()]
+EXAMPLES = sorted((ROOT / "examples").glob("*.hrnn"))
 MEASURES = ("inplace", "ancilla")
 HAS_QASM_IMPORTER = True
 try:
@@ -164,7 +164,9 @@ def test_cli_transpile_report_json(tmp_path: Path, capsys: pytest.CaptureFixture
     from hrnnc.cli import main
 
     out = tmp_path / "h3.qasm"
-    code = main(["compile", str(ROOT / "examples" / "hypergraph3.hrnn"), "--target", "qiskit",
+    source = tmp_path / "h3.hrnn"
+    source.write_text(HYPER)
+    code = main(["compile", str(source), "--target", "qiskit",
                  "--input", "build check0", "--transpile", "basis=cx,rz,sx,x", "--opt", "3",
                  "--bind", "-o", str(out), "--report", "json"])
     assert code == 0, capsys.readouterr().err
@@ -188,6 +190,22 @@ def test_cli_transpile_with_unbound_params_names_them(capsys: pytest.CaptureFixt
 
 # -- lowering shape -------------------------------------------------------------------------
 
+
+HYPER = """hrnn h3 { qubits 4; degree 3;
+  on build { phase(pi) 0 1 2; phase(pi) 1 2 3; phase(pi) 0 2 3; }
+  on check0 { measure stab(0; pi: 0 1 2, pi: 0 2 3) -> s0; }
+  on probe2 { measure stab(2; pi: 0 1 2) -> s2; }
+  on z3 { measure z 3 -> z3; }
+  on again { reset 0; phase(pi) 0 1 2; } }
+"""
+
+MIXED = """hrnn mixed { qubits 5; degree 3;
+  param a = 0.7; param b = -1.3; param c = pi / 3; const ab = a + b;
+  on left { phase(a) 0 1; phase(c) 0 1 2; measure stab(1; a: 0 1, c: 0 1 2) -> y; }
+  on right { phase(b) 3 4; phase(ab) 2 3 4; measure stab(4; b: 3 4, ab: 2 3 4) -> y; }
+  on mix, swap { phase(sin(c) * 2) 1 3; measure x 2 -> y; }
+  on end { measure z 0 -> y; reset 0; } }
+"""
 
 WEIGHTED = """
 hrnn w { qubits 5; degree 5;
@@ -227,9 +245,8 @@ def test_pi_is_exact_and_bind_uses_initial_values() -> None:
 
 def test_output_registers_are_in_time_order() -> None:
     """One one-bit register per output, named m<t>_<name>; names sort in time order."""
-    model = hrnnc.parse(ROOT / "examples" / "hypergraph3.hrnn")
     tokens = "build check0 probe2 z3 " * 3
-    qc = hrnnc.compile(model, target="qiskit", inputs=tokens)
+    qc = hrnnc.compile(HYPER, target="qiskit", inputs=tokens)
     names = [r.name for r in qc.cregs]
     assert names == sorted(names) and len(names) == 9
     assert names[:3] == ["m0_s0", "m1_s2", "m2_z3"]
@@ -269,7 +286,7 @@ def test_design_check_values(measure: str) -> None:
 @pytest.mark.parametrize("measure", MEASURES)
 def test_unit_cells_assemble_into_the_sequence(measure: str) -> None:
     """``assemble(unit_cells(m), tokens)`` has the same distribution as compiling ``tokens``."""
-    model = hrnnc.parse(ROOT / "examples" / "weighted.hrnn")
+    model = hrnnc.parse(MIXED)
     cells = unit_cells(model, measure=measure)
     assert set(cells) == set(model.alphabet)
     tokens = "left mix right end left swap"
@@ -284,7 +301,7 @@ def test_unit_cells_assemble_into_the_sequence(measure: str) -> None:
 @needs_importer
 def test_unit_cell_text_splits_into_loadable_programs() -> None:
     """The unit-cell dump is one program per token; each loads into the cell's operator."""
-    model = hrnnc.parse(ROOT / "examples" / "hypergraph3.hrnn")
+    model = hrnnc.parse(HYPER)
     cells = unit_cells(model)
     programs = split_programs(QiskitTarget().dump(cells))
     assert list(programs) == list(model.alphabet)
@@ -317,7 +334,7 @@ def test_long_sequence_defines_no_gates() -> None:
 
 def test_transpile_keeps_the_distribution() -> None:
     """``transpile=basis=cx,rz,sx,x`` at level 3 only uses the basis and keeps the distribution."""
-    model = hrnnc.parse(ROOT / "examples" / "weighted.hrnn")
+    model = hrnnc.parse(MIXED)
     tokens = "left right mix end"
     qc = hrnnc.compile(model, target="qiskit", inputs=tokens, transpile="basis=cx,rz,sx,x;seed=3",
                        opt=3, bind=True)
@@ -337,7 +354,7 @@ def test_high_degree_is_synthesized_not_rejected() -> None:
 
 
 def test_unbound_params_with_transpile_is_e0504() -> None:
-    model = hrnnc.parse(ROOT / "examples" / "weighted.hrnn")
+    model = hrnnc.parse(MIXED)
     with pytest.raises(TargetError) as info:
         hrnnc.compile(model, target="qiskit", inputs="left", transpile="basis=cx,rz,sx,x")
     (diag,) = info.value.diagnostics
@@ -363,8 +380,7 @@ def test_bad_options_are_configuration_errors(options: dict[str, object], fragme
 
 def test_unknown_basis_gate_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError, match="no gate named frob"):
-        hrnnc.compile(ROOT / "examples" / "hypergraph3.hrnn", target="qiskit", inputs="build",
-                      transpile="basis=cx,frob")
+        hrnnc.compile(HYPER, target="qiskit", inputs="build", transpile="basis=cx,frob")
 
 
 def test_qumode_model_is_rejected() -> None:
