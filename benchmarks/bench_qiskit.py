@@ -186,9 +186,17 @@ def compile_time(n: int, length: int, runs: int, qiskit_dumps: bool) -> list[tup
         ("hrnnc.parse of the model (not in the above)", f"{t_parse * 1000:.1f} ms"),
         ("hrnnc OpenQASM 3 writer", f"{t_dump:.3f} s, {len(qasm) / 1e6:.1f} MB"),
     ]
+    bound = hrnnc.compile(model, target="qiskit", inputs=inputs, bind=True)
+    t_bdump, btext = best_of(runs, lambda: QiskitTarget().dump(bound))
+    rows.append(("hrnnc OpenQASM 3 writer, params bound", f"{t_bdump:.3f} s, {len(btext) / 1e6:.1f} MB"))
     if qiskit_dumps:
         t_q, qtext = best_of(1, lambda: qasm3.dumps(circuit))
         rows.append(("qiskit.qasm3.dumps of the same circuit", f"{t_q:.3f} s, {len(qtext) / 1e6:.1f} MB"))
+        t_qb, qbtext = best_of(1, lambda: qasm3.dumps(bound))
+        rows.append(("qiskit.qasm3.dumps, params bound", f"{t_qb:.3f} s, {len(qbtext) / 1e6:.1f} MB"))
+        t_load, loaded = best_of(1, lambda: qasm3.loads(qasm))
+        assert loaded.size() == circuit.size()
+        rows.append(("qiskit.qasm3.loads of hrnnc's text", f"{t_load:.3f} s"))
     return rows
 
 

@@ -117,7 +117,7 @@ class Lowering:
         self.measure = measure
         self.parameters: dict[str, Parameter] = {}
         if bind:
-            self._bindings: Bindings[Angle] = float_bindings(model)  # type: ignore[assignment]
+            self._bindings: Bindings[Angle] = float_bindings(model)
         else:
             self.parameters = {p.name: Parameter(p.name) for p in model.params}
             self._bindings = Bindings(model, _symbolic_arithmetic(), self.parameters)
