@@ -96,7 +96,7 @@ def _run_qumodes(model: Model, toks: tuple[str, ...], outputs: tuple[str, ...], 
         return SimulationResult(**base, densities=tuple(dens), conditioned_on=tuple(cond))
     samples = qumode.sample(model, toks, shots, seed, squeezing=squeezing, grid=grid, params=params,
                             progress=progress)
-    return SimulationResult(**base, shots=shots, seed=seed, samples=tuple(tuple(s) for s in samples))
+    return SimulationResult(**base, shots=shots, seed=seed, samples=tuple(tuple(float(v) for v in row) for row in samples))
 
 
 __all__ = ["DEFAULT_SQUEEZING", "OutputDensity", "QUMODE_OPTIONS", "SimulationResult", "run_simulation"]

@@ -144,7 +144,7 @@ def _real_samples_table(samples: tuple[Any, ...], outputs: tuple[str, ...], seed
         lines.append(f"{name:<10} {mean:>10.4f} {var ** 0.5:>10.4f}")
     shown = samples[:10]
     if shown:
-        lines.append("first shots: ")
+        lines.append("first shots:")
         lines += ["  " + " ".join(f"{float(y):+.4f}" for y in s) for s in shown]
     return lines
 
