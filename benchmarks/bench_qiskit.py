@@ -1,7 +1,7 @@
 """Qiskit target benchmark (issue 5): compile time and two-qubit gate counts.
 
 Run ``python benchmarks/bench_qiskit.py`` (options: ``--tokens``, ``--qubits``, ``--runs``,
-``--no-qiskit-dumps``, ``--markdown``). It prints, side by side in one run:
+``--no-qiskit-dumps``, ``--loads``, ``--markdown``). It prints, side by side in one run:
 
 (a) time to compile a 64-qubit, 3-uniform model over 10,000 tokens with
     ``hrnnc.compile(model, "qiskit", inputs)`` (semantic checks, lowering, circuit), against
@@ -158,7 +158,7 @@ def best_of(runs: int, fn: Callable[[], Any]) -> tuple[float, Any]:
     return best, result
 
 
-def compile_time(n: int, length: int, runs: int, qiskit_dumps: bool) -> list[tuple[str, str]]:
+def compile_time(n: int, length: int, runs: int, qiskit_dumps: bool, loads: bool) -> list[tuple[str, str]]:
     from qiskit import qasm3
     from qiskit.quantum_info import Operator  # noqa: F401  (import cost outside the timings)
 
@@ -194,6 +194,7 @@ def compile_time(n: int, length: int, runs: int, qiskit_dumps: bool) -> list[tup
         rows.append(("qiskit.qasm3.dumps of the same circuit", f"{t_q:.3f} s, {len(qtext) / 1e6:.1f} MB"))
         t_qb, qbtext = best_of(1, lambda: qasm3.dumps(bound))
         rows.append(("qiskit.qasm3.dumps, params bound", f"{t_qb:.3f} s, {len(qbtext) / 1e6:.1f} MB"))
+    if loads:
         t_load, loaded = best_of(1, lambda: qasm3.loads(qasm))
         assert loaded.size() == circuit.size()
         rows.append(("qiskit.qasm3.loads of hrnnc's text", f"{t_load:.3f} s"))
@@ -226,12 +227,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--qubits", type=int, default=64)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-qiskit-dumps", action="store_true", help="skip timing qiskit.qasm3.dumps")
+    parser.add_argument("--loads", action="store_true",
+                        help="also time qiskit.qasm3.loads of the text (about 2.5 ms per statement)")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
     args = parser.parse_args(argv)
     import qiskit
 
     print(f"# Python {platform.python_version()}, Qiskit {qiskit.__version__}, {platform.machine()}")
-    rows = compile_time(args.qubits, args.tokens, args.runs, not args.no_qiskit_dumps)
+    rows = compile_time(args.qubits, args.tokens, args.runs, not args.no_qiskit_dumps, args.loads)
     counts = gate_counts()
     if args.markdown:
         print("\n| measurement | value |\n|---|---|")

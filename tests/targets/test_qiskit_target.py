@@ -292,7 +292,7 @@ def test_high_degree_is_synthesized_not_rejected() -> None:
 def test_unbound_params_with_transpile_is_e0504() -> None:
     model = hrnnc.parse(MIXED)
     with pytest.raises(TargetError) as info:
-        hrnnc.compile(model, target="qiskit", inputs="left", transpile="basis=cx,rz,sx,x")
+        hrnnc.compile(model, target="qiskit", inputs="left right", transpile="basis=cx,rz,sx,x")
     (diag,) = info.value.diagnostics
     assert diag.code is Code.E0504
     assert "a, b, c" in diag.message and diag.span is not None
@@ -350,3 +350,12 @@ def test_import_hrnnc_does_not_import_qiskit() -> None:
 def test_mcphase_check_value() -> None:
     """Sanity of the gate Qiskit gives us: MCPhase(γ, 2) is diag(1, …, 1, e^{iγ})."""
     assert np.allclose(np.diag(Operator(MCPhaseGate(0.3, 2)).data)[-1], np.exp(0.3j))
+
+
+def test_unused_params_do_not_block_transpiling() -> None:
+    """Only params the circuit uses must be bound: an unused one is not E0504."""
+    text = "hrnn u { qubits 2; degree 2; param a = 0.5; param unused = 1.0; on t { phase(a) 0 1; } on z { phase(0.2) 0 1; } }"
+    qc = hrnnc.compile(text, target="qiskit", inputs="z", transpile="basis=cx,rz,sx,x")
+    assert set(qc.count_ops()) <= {"cx", "rz", "sx", "x"}
+    with pytest.raises(TargetError, match=r"param\(s\) a are unbound"):
+        hrnnc.compile(text, target="qiskit", inputs="t z", transpile="basis=cx,rz,sx,x")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping
 
 from hrnnc.diagnostics import Code, ConfigurationError, Note, TargetError, error
 from hrnnc.ir import RegisterKind
@@ -112,13 +112,17 @@ class QiskitTarget(Target):
         """
         self.require("qiskit")
         lowering = Lowering(model, self.measure, self.bind)
-        if self.transpiles and lowering.parameters:
-            raise TargetError([_unbound_error(model)])
         if inputs is None:
             cells = {token: lowering.unit_cell(token) for token in model.alphabet}
-            return {token: self._transpiled(c) for token, c in cells.items()} if self.transpiles else cells
+            if not self.transpiles:
+                return cells
+            _check_bound(model, cells.values())
+            return {token: self._transpiled(c) for token, c in cells.items()}
         circuit = lowering.sequence(inputs)
-        return self._transpiled(circuit) if self.transpiles else circuit
+        if not self.transpiles:
+            return circuit
+        _check_bound(model, [circuit])
+        return self._transpiled(circuit)
 
     def _transpiled(self, circuit: QuantumCircuit) -> QuantumCircuit:
         from qiskit import QuantumRegister, transpile
@@ -165,11 +169,16 @@ class QiskitTarget(Target):
         return report(obj)
 
 
-def _unbound_error(model: Model) -> Any:
-    params = model.params
+def _check_bound(model: Model, circuits: Iterable[QuantumCircuit]) -> None:
+    """E0504 naming every param a circuit still depends on (with their declarations)."""
+    used = {p.name for c in circuits for p in c.parameters}
+    params = [p for p in model.params if p.name in used]
+    if not params:
+        return
     names = ", ".join(p.name for p in params)
     notes = [Note(f"param '{p.name}' declared here", p.span) for p in params[1:]]
-    return error(Code.E0504, f"transpiling needs numeric angles, but param(s) {names} are unbound: "
-                             f"pass --bind (API: bind=True) to use their initial values, or call "
-                             f"assign_parameters on the emitted circuit and transpile it yourself",
-                 params[0].span, notes)
+    raise TargetError([error(
+        Code.E0504, f"transpiling needs numeric angles, but param(s) {names} are unbound: "
+                    f"pass --bind (API: bind=True) to use their initial values, or call "
+                    f"assign_parameters on the emitted circuit and transpile it yourself",
+        params[0].span, notes)])
