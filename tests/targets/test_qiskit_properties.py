@@ -29,7 +29,8 @@ PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 PARAMS = ("u", "w")
 numbers = st.floats(-3.5, 3.5, allow_nan=False).map(lambda x: f"{x:.4f}")
 angles = st.one_of(
-    st.sampled_from(["pi", "-pi", "pi / 2", "0", "u", "w", "-u", "u * 0.5 + w", "(u - w) / 3", "2 * pi - u"]),
+    st.sampled_from(["pi", "-pi", "pi / 2", "0", "u", "w", "-u", "u * 0.5 + w", "(u - w) / 3", "2 * pi - u",
+                     "sin(u) * 2", "sqrt(2 + cos(w))", "exp(u / 4) - w"]),
     numbers,
 )
 
@@ -120,5 +121,10 @@ def test_random_models_qasm_round_trip(run: tuple[str, str, dict[str, float]]) -
     text, tokens, values = run
     model = hrnnc.parse(text)
     target = QiskitTarget(measure="ancilla")
-    loaded = qasm3.loads(target.dump(hrnnc.compile(model, target=target, inputs=tokens)))
-    assert_same_distribution(_distribution(loaded, values), ref.exact_distribution(model, tokens, values))
+    dumped = target.dump(hrnnc.compile(model, target=target, inputs=tokens))
+    if "cannot read" in dumped:  # a function of a param: documented; the bound file loads
+        target = QiskitTarget(measure="ancilla", bind=True)
+        dumped = target.dump(hrnnc.compile(model, target=target, inputs=tokens))
+        values = {}
+    loaded = qasm3.loads(dumped)
+    assert_same_distribution(_distribution(loaded, values), ref.exact_distribution(model, tokens, values or None))
