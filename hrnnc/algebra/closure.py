@@ -26,7 +26,7 @@ from hrnnc.algebra.pauli import PauliSum
 from hrnnc.algebra.weyl import WeylPoly
 
 Element = Union[WeylPoly, PauliSum]
-Terms = Mapping[Hashable, QI]
+Terms = Mapping[Any, QI]
 
 _INDEX_THRESHOLD = 24
 """Above this many generators, candidates come from a variable index instead of a full scan."""
@@ -159,7 +159,8 @@ def format_chain(chain: Any, names: Sequence[str]) -> str:
     """``[g1, [g2, g3]]`` from :meth:`Closure.chain`, naming input generators by ``names``."""
     if isinstance(chain, tuple):
         return f"[{format_chain(chain[0], names)}, {format_chain(chain[1], names)}]"
-    return names[chain]
+    name: str = names[chain]
+    return name
 
 
 class _Stop(Exception):

@@ -127,7 +127,7 @@ class LieClosure(AnalysisPass):
         n, k = model.size, model.k
         max_degree = None
         if weyl:
-            top = max((g.element.degree for g in gens), default=0)
+            top = max((g.element.degree for g in gens if isinstance(g.element, WeylPoly)), default=0)
             max_degree = self.max_degree or 2 * max(k, top)
         closure = lie_closure([g.element for g in gens], max_dim=self.max_dim, max_degree=max_degree,
                               time_budget=self.time_budget, algebra="weyl" if weyl else "pauli")
