@@ -28,7 +28,6 @@ from hrnnc.sim import qubit as ref  # noqa: E402
 from hrnnc.targets.qiskit_target import (  # noqa: E402
     QiskitTarget,
     assemble,
-    split_programs,
     time_ordered,
     unit_cells,
 )
@@ -232,37 +231,6 @@ def test_unit_cells_assemble_into_the_sequence(measure: str) -> None:
     assert_same_distribution(circuit_distribution(built, params), ref.exact_distribution(model, tokens))
     with pytest.raises(KeyError, match="nope"):
         assemble(cells, "left nope")
-
-
-@needs_importer
-def test_unit_cell_text_splits_into_loadable_programs() -> None:
-    """The unit-cell dump is one program per token; each loads into the cell's operator."""
-    model = hrnnc.parse(HYPER)
-    cells = unit_cells(model)
-    programs = split_programs(QiskitTarget().dump(cells))
-    assert list(programs) == list(model.alphabet)
-    loaded = qasm3.loads(programs["build"])
-    assert Operator(loaded).equiv(Operator(cells["build"]))
-    assert [r.name for r in qasm3.loads(programs["check0"]).cregs] == ["m0_s0"]
-
-
-@needs_importer
-def test_qasm_escapes_clashing_names() -> None:
-    """Params or outputs named like gates or keywords are renamed, and the text still loads."""
-    text = """hrnn n { qubits 2; degree 2; param x = 0.4; param input = 0.2;
-      on t { phase(x + input) 0 1; measure z 0 -> y; measure z 1 -> q; } }"""
-    qc = hrnnc.compile(text, target="qiskit", inputs="t")
-    loaded = qasm3.loads(QiskitTarget().dump(qc))
-    assert sorted(p.name for p in loaded.parameters) == ["input_1", "x_1"]
-    assert loaded.num_clbits == 2
-
-
-def test_long_sequence_defines_no_gates() -> None:
-    """The writer uses gate modifiers: no per-angle gate definitions however many edges."""
-    text = "hrnn l { qubits 4; degree 4; param a = 0.1; on t { phase(a) 0 1 2 3; phase(0.25) 0 1 2; } }"
-    dumped = QiskitTarget().dump(hrnnc.compile(text, target="qiskit", inputs="t " * 200))
-    assert "gate " not in dumped
-    assert dumped.count("ctrl(3) @ p(a)") == 200 and dumped.count("ctrl(2) @ p(0.25)") == 200
 
 
 # -- transpile, options and errors ----------------------------------------------------------
