@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Any, Callable, Hashable, Mapping, Sequence, Union
+from typing import Any, Callable, Mapping, Sequence, Union
 
 from hrnnc.algebra import pauli as _pauli
 from hrnnc.algebra import weyl as _weyl

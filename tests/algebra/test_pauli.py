@@ -6,6 +6,8 @@ from itertools import product
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hrnnc.algebra import QI, PauliSum, commutator, parse_string, pauli, string_product
 
@@ -74,3 +76,16 @@ def test_sum_arithmetic_and_printing() -> None:
     assert str(h) == "-Z0 - Z1 + Z0 Z1"
     assert h - h == PauliSum() and not (h - h)
     assert np.allclose(sum_matrix(h * h, 2), matrix("ZZ") @ matrix("ZZ") * 0 + sum_matrix(h, 2) @ sum_matrix(h, 2))
+
+
+small_sums = st.lists(st.tuples(st.sampled_from(["".join(t) for t in product("IXYZ", repeat=3)]),
+                                st.integers(-2, 2)), max_size=4).map(
+    lambda terms: sum((pauli(label, c) for label, c in terms), PauliSum()))
+
+
+@settings(max_examples=60)
+@given(small_sums, small_sums, small_sums)
+def test_jacobi_and_associativity_for_sums(a: PauliSum, b: PauliSum, c: PauliSum) -> None:
+    total = commutator(a, commutator(b, c)) + commutator(b, commutator(c, a)) + commutator(c, commutator(a, b))
+    assert not total
+    assert (a * b) * c == a * (b * c)
