@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cmath
 import math
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -11,48 +12,116 @@ if TYPE_CHECKING:
     from hrnnc.targets.tket_target.phase_synthesis import Op
 
 
-def build_circuit(ops: Sequence[Op], qubits: int, bits: int, name: str | None = None) -> Any:
-    """The ops as a circuit of ``H, CZ, CnZ, Rz, Measure, Reset`` with the exact global phase.
+Matrix = tuple[complex, complex, complex, complex]
+"""A 2×2 matrix, row-major."""
 
+_S = 1.0 / math.sqrt(2.0)
+_H: Matrix = (_S, _S, _S, -_S)
+_EPS = 1e-12
+
+
+def _mul(g: Matrix, u: Matrix) -> Matrix:
+    """``g @ u``."""
+    return (g[0] * u[0] + g[1] * u[2], g[0] * u[1] + g[1] * u[3],
+            g[2] * u[0] + g[3] * u[2], g[2] * u[1] + g[3] * u[3])
+
+
+def _is_diagonal(u: Matrix) -> bool:
+    return abs(u[1]) < _EPS and abs(u[2]) < _EPS
+
+
+def _rzrxrz(a: float, theta: float, b: float) -> Matrix:
+    """``Rz(a) Rx(θ) Rz(b)`` (radians)."""
+    c, s = math.cos(theta / 2), math.sin(theta / 2)
+    return (cmath.exp(-0.5j * (a + b)) * c, -1j * cmath.exp(-0.5j * (a - b)) * s,
+            -1j * cmath.exp(0.5j * (a - b)) * s, cmath.exp(0.5j * (a + b)) * c)
+
+
+def zxz(u: Matrix) -> tuple[float, float, float, float]:
+    """``u = e^{iπα} · PhasedX(θ, φ) · Rz(λ)`` (matrix order; the circuit runs Rz first).
+
+    Returns ``(θ, φ, λ, α)`` in half-turns, from ``Rz(a)Rx(θ)Rz(b) = PhasedX(θ, a)·Rz(a+b)``.
+    """
+    c, s = abs(u[0]), abs(u[2])
+    theta = 2.0 * math.atan2(s, c)
+    plus = -cmath.phase(u[0] / u[3]) if c > _EPS else 0.0  # a + b (mod 2π)
+    minus = cmath.phase(u[2] / u[1]) if s > _EPS else 0.0  # a − b (mod 2π)
+    a, b = (plus + minus) / 2.0, (plus - minus) / 2.0
+    k = 0 if c >= s else 2
+    for th in (theta, -theta):
+        r = _rzrxrz(a, th, b)
+        ratio = u[k] / r[k]
+        if all(abs(u[i] - ratio * r[i]) < 1e-9 for i in range(4)):
+            return th / math.pi, a / math.pi, (a + b) / math.pi, cmath.phase(ratio) / math.pi
+    raise ValueError(f"not a unitary: {u}")  # pragma: no cover
+
+
+def build_circuit(ops: Sequence[Op], qubits: int, bits: int, name: str | None = None) -> Any:
+    """The ops on the native gate set with the exact global phase.
+
+    Runs of single-qubit gates are multiplied out and emitted as ``Rz`` then ``PhasedX``;
+    a diagonal run is carried through the (diagonal) CnZ/CZ it meets, and a run before a
+    ``Reset`` is dropped (a local unitary before a reset cannot change anything).
     Qubit ``j`` is site ``j``; an ancilla, if any, is ``q[n]``; bit ``i`` is the ``i``-th
     measurement in time order.
     """
     from pytket import Circuit, OpType
 
     circ = Circuit(qubits, bits, name=name) if name else Circuit(qubits, bits)
+    pending: dict[int, Matrix] = {}
     phase = 0.0
+
+    def flush(q: int) -> None:
+        nonlocal phase
+        u = pending.pop(q, None)
+        if u is None:
+            return
+        theta, phi, lam, alpha = zxz(u)
+        phase += alpha
+        lam = math.remainder(lam, 4.0)
+        if abs(lam) > 2.0 - 1e-12 or abs(abs(lam) - 2.0) < 1e-12:  # Rz(±2) = −I
+            lam = math.remainder(lam - 2.0, 4.0)
+            phase += 1.0
+        if abs(lam) > 1e-12:
+            circ.Rz(lam, q)
+        if abs(math.remainder(theta, 4.0)) > 1e-12:
+            circ.add_gate(OpType.PhasedX, [theta, phi], [q])
+
     for op in ops:
         kind = op[0]
         if kind == "h":
-            circ.H(op[1])
+            q = op[1]
+            pending[q] = _mul(_H, pending.get(q, (1, 0, 0, 1)))  # type: ignore[arg-type]
+        elif kind == "p":
+            q, angle = op[1], op[2]  # type: ignore[misc]
+            u = pending.get(q, (1, 0, 0, 1))
+            e = cmath.exp(1j * angle)
+            pending[q] = (u[0], u[1], e * u[2], e * u[3])  # type: ignore[index]
         elif kind == "cnz":
             sites = op[1]
-            if len(sites) == 2:
-                circ.CZ(sites[0], sites[1])
+            for q in sites:  # type: ignore[union-attr]
+                if q in pending and not _is_diagonal(pending[q]):
+                    flush(q)
+            if len(sites) == 2:  # type: ignore[arg-type]
+                circ.CZ(sites[0], sites[1])  # type: ignore[index]
             else:
-                circ.add_gate(OpType.CnZ, list(sites))
-        elif kind == "p":
-            angle = op[2]  # type: ignore[misc]
-            circ.Rz(angle / math.pi, op[1])
-            phase += angle / (2.0 * math.pi)
+                circ.add_gate(OpType.CnZ, list(sites))  # type: ignore[arg-type]
         elif kind == "measure":
+            flush(op[1])  # type: ignore[arg-type]
             circ.Measure(op[1], op[2])  # type: ignore[misc]
         elif kind == "reset":
+            pending.pop(op[1], None)  # type: ignore[arg-type]
             circ.Reset(op[1])
         else:  # pragma: no cover - the lowering makes only the kinds above
             raise ValueError(f"unknown op {op!r}")
-    circ.add_phase(math.fmod(phase, 2.0))
+    for q in sorted(pending):
+        flush(q)
+    circ.add_phase(math.remainder(phase, 2.0))
     return circ
 
 
 def to_native(circ: Any, arity: int) -> Any:
-    """Rebase Hadamards onto ``Rz``/``PhasedX``, squash single-qubit runs, check the gate set."""
-    from pytket.passes import AutoRebase, RemoveRedundancies, SquashRzPhasedX
-
-    AutoRebase(set(gate_set("native"))).apply(circ)
-    SquashRzPhasedX().apply(circ)
-    RemoveRedundancies().apply(circ)
-    AutoRebase(set(gate_set("native"))).apply(circ)
+    """Check the native gate set (the builder already emits only natives)."""
     check_gate_set(circ, "native", arity)
     return circ
 

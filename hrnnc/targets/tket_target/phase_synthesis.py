@@ -125,49 +125,90 @@ def _cost_delta(poly: dict[Term, float], changes: dict[Term, float], opts: Synth
     return total
 
 
+Effect = tuple[Union[Term, None], float, int]
+"""A choice's effect one level down: (residual set or None, added angle, uses the ancilla)."""
+
+
+def _effect(term: Term, angle: float, choice: _Choice) -> Effect:
+    res = _residual(term, angle, choice)
+    if res is None:
+        return None, 0.0, 1
+    return (res[0] if len(res[0]) >= 2 else None), res[1], 0
+
+
+def _groups(effects: list[list[Effect]]) -> list[list[int]]:
+    """Terms whose candidate residual sets overlap, as connected groups in first-index order."""
+    parent = list(range(len(effects)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[Term, int] = {}
+    for i, effs in enumerate(effects):
+        for rest, _, _ in effs:
+            if rest is None:
+                continue
+            if rest in owner:
+                parent[find(i)] = find(owner[rest])
+            else:
+                owner[rest] = i
+    groups: dict[int, list[int]] = {}
+    for i in range(len(effects)):
+        groups.setdefault(find(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
 def _choose(weighted: Sequence[tuple[Term, float]], poly: dict[Term, float],
             opts: SynthesisOptions) -> list[_Choice]:
     """Pick one implementation per weighted monomial of one level, cheapest lower level first.
 
     ``poly`` holds the lower levels only. Costs count the natives the residuals would add
-    there (:func:`estimate`); every choice costs 2 natives on this level.
+    there (:func:`estimate`); every choice costs 2 natives on this level. Terms whose
+    residuals cannot meet are chosen independently; a group that can is searched
+    exhaustively when small, greedily otherwise. Ties keep the first choice in menu order
+    (sandwich before ancilla, sorted targets, φ = −c/2 before −c/2 + π).
     """
     menus = [_options(t, opts) for t, _ in weighted]
-    if math.prod(len(m) for m in menus) <= EXHAUSTIVE_LIMIT:
-        best: tuple[int, int] | None = None
-        best_pick: tuple[_Choice, ...] = ()
-        for pick in itertools.product(*menus):
-            changes: dict[Term, float] = {}
-            ancillas = 0
-            for (term, angle), choice in zip(weighted, pick):
-                res = _residual(term, angle, choice)
-                if res is None:
-                    ancillas += 1
-                elif len(res[0]) >= 2:
-                    changes[res[0]] = changes.get(res[0], 0.0) + res[1]
-            key = (_cost_delta(poly, changes, opts), ancillas)
-            if best is None or key < best:  # strict: the first best in menu order wins
-                best, best_pick = key, pick
-        return list(best_pick)
-    picks: list[_Choice] = []
+    effects = [[_effect(t, a, ch) for ch in menu] for (t, a), menu in zip(weighted, menus)]
+    picks: list[_Choice] = [menu[0] for menu in menus]
     current = dict(poly)
-    for i, ((term, angle), menu) in enumerate(zip(weighted, menus)):
-        later = weighted[i + 1:]
-        best_key: tuple[int, int, int] | None = None
-        best_choice = menu[0]
-        for choice in menu:
-            res = _residual(term, angle, choice)
-            if res is None or len(res[0]) < 2:
-                key = (0, 1 if res is None else 0, 0)
-            else:
-                hitters = sum(1 for other, _ in later if set(res[0]) <= set(other))
-                key = (_cost_delta(current, {res[0]: res[1]}, opts), 0, -hitters)
-            if best_key is None or key < best_key:
-                best_key, best_choice = key, choice
-        res = _residual(term, angle, best_choice)
-        if res is not None and len(res[0]) >= 2:
-            _add(current, res[0], res[1])
-        picks.append(best_choice)
+    for group in _groups(effects):
+        if math.prod(len(menus[i]) for i in group) <= EXHAUSTIVE_LIMIT:
+            best: tuple[int, int] | None = None
+            best_pick: tuple[int, ...] = ()
+            for pick in itertools.product(*(range(len(menus[i])) for i in group)):
+                changes: dict[Term, float] = {}
+                ancillas = 0
+                for i, j in zip(group, pick):
+                    rest, added, anc = effects[i][j]
+                    ancillas += anc
+                    if rest is not None:
+                        changes[rest] = changes.get(rest, 0.0) + added
+                key = (_cost_delta(current, changes, opts), ancillas)
+                if best is None or key < best:
+                    best, best_pick = key, pick
+            for i, j in zip(group, best_pick):
+                picks[i] = menus[i][j]
+            continue
+        for pos, i in enumerate(group):
+            later = [weighted[m][0] for m in group[pos + 1:]]
+            best_key: tuple[int, int, int] | None = None
+            best_j = 0
+            for j, (rest, added, anc) in enumerate(effects[i]):
+                if rest is None:
+                    key = (0, anc, 0)
+                else:
+                    hitters = sum(1 for other in later if set(rest) <= set(other))
+                    key = (_cost_delta(current, {rest: added}, opts), 0, -hitters)
+                if best_key is None or key < best_key:
+                    best_key, best_j = key, j
+            rest, added, _ = effects[i][best_j]
+            if rest is not None:
+                _add(current, rest, added)
+            picks[i] = menus[i][best_j]
     return picks
 
 

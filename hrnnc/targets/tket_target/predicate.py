@@ -23,27 +23,29 @@ def gate_set(name: str) -> frozenset[Any]:
     return frozenset(getattr(OpType, t) for t in GATE_SETS[name])
 
 
-def arity_violations(circ: Any, gateset: str, arity: int) -> list[str]:
-    """Human-readable problems: op types outside the set, multi-qubit gates wider than ``arity``."""
-    from pytket import OpType
+def _too_wide(circ: Any, arity: int) -> bool:
+    """Any gate on more than ``arity`` qubits (``n_nqb_gates`` stays in C++, unlike get_commands)."""
+    return any(circ.n_nqb_gates(width) for width in range(arity + 1, circ.n_qubits + 1))
 
+
+def satisfies_gate_set(circ: Any, gateset: str, arity: int) -> bool:
+    """True iff pytket's ``GateSetPredicate`` holds and no gate (so no ``CnZ``) is wider than ``arity``."""
+    from pytket.predicates import GateSetPredicate
+
+    return bool(GateSetPredicate(set(gate_set(gateset))).verify(circ)) and not _too_wide(circ, arity)
+
+
+def arity_violations(circ: Any, gateset: str, arity: int) -> list[str]:
+    """Human-readable problems: op types outside the set, gates wider than ``arity`` (slow; for messages)."""
     allowed = gate_set(gateset)
     problems: list[str] = []
     for cmd in circ.get_commands():
         kind = cmd.op.type
         if kind not in allowed:
             problems.append(f"{cmd}: {kind.name} is not in the {gateset} gate set")
-        elif kind == OpType.CnZ and len(cmd.qubits) > arity:
-            problems.append(f"{cmd}: CnZ on {len(cmd.qubits)} qubits exceeds the native arity {arity}")
+        elif len(cmd.qubits) > arity:
+            problems.append(f"{cmd}: {kind.name} on {len(cmd.qubits)} qubits exceeds the native arity {arity}")
     return problems
-
-
-def satisfies_gate_set(circ: Any, gateset: str, arity: int) -> bool:
-    """True iff pytket's ``GateSetPredicate`` holds and no ``CnZ`` is wider than ``arity``."""
-    from pytket.predicates import GateSetPredicate
-
-    return bool(GateSetPredicate(set(gate_set(gateset))).verify(circ)) and not arity_violations(
-        circ, gateset, arity)
 
 
 def check_gate_set(circ: Any, gateset: str, arity: int) -> None:
