@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
+from hrnnc.diagnostics import InternalError
 from hrnnc.ir import (
     Arithmetic,
     Basis,
@@ -28,11 +29,10 @@ from hrnnc.ir import (
     float_bindings,
     unroll,
 )
-from hrnnc.diagnostics import InternalError
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
-    from qiskit.circuit import Instruction, Parameter, ParameterExpression
+    from qiskit.circuit import Instruction, Parameter
 
 MEASURE_MODES = ("inplace", "ancilla")
 """The two stabilizer-measurement lowerings of DESIGN.md §2."""
