@@ -16,7 +16,7 @@ import pytest
 
 pytest.importorskip("qiskit")
 from qiskit import QuantumCircuit, qasm3  # noqa: E402
-from qiskit.circuit import Parameter  # noqa: E402
+from qiskit.circuit import Parameter, ParameterExpression  # noqa: E402
 from qiskit.circuit.library import MCPhaseGate  # noqa: E402
 from qiskit.quantum_info import Operator  # noqa: E402
 from test_qiskit_evaluator import assert_same_distribution, exact_distribution, time_order  # noqa: E402
@@ -327,3 +327,13 @@ def test_unused_params_do_not_block_transpiling() -> None:
     assert set(qc.count_ops()) <= {"cx", "rz", "sx", "x"}
     with pytest.raises(TargetError, match=r"param\(s\) a are unbound"):
         hrnnc.compile(text, target="qiskit", inputs="t z", transpile="basis=cx,rz,sx,x")
+
+
+def test_binding_one_unit_cell_in_place_leaves_the_others_alone() -> None:
+    """Tokens sharing an ``on`` block get separate gate objects; assembled circuits copy them."""
+    cells = unit_cells("hrnn s { qubits 3; degree 3; param u = 0.1; on a, b { phase(u) 0 1 2; } }")
+    assembled = assemble(cells, "a b")
+    cells["a"].assign_parameters({p: 0.5 for p in cells["a"].parameters}, inplace=True)
+    assert isinstance(cells["b"].data[0].operation.params[0], ParameterExpression)
+    gates = [i.operation for i in assembled.data if i.operation.name == "mcphase"]
+    assert len(gates) == 2 and all(isinstance(g.params[0], ParameterExpression) for g in gates)

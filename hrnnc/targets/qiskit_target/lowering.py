@@ -210,7 +210,9 @@ class Lowering:
         cell = self.model.cell_for(token)
         if cell is None:
             raise InternalError(f"token {token!r} has no cell")
-        tpl = self.template(cell)
+        # Not memoised: cells are separate circuits, so they must not share parameterized gate
+        # objects (binding one cell in place would otherwise change another).
+        tpl = self._lower_cell(cell)
         cregs = [ClassicalRegister(1, f"m{i}_{name}") for i, name in enumerate(tpl.outputs)]
         qc = QuantumCircuit(*self.qregs, *cregs, name=f"cell_{token}")
         _append_template(qc, tpl, qc.qubits, [r[0] for r in cregs])
@@ -283,7 +285,7 @@ def assemble(cells: dict[str, QuantumCircuit], tokens: str | Iterable[str]) -> Q
     for t in seq:
         cell = cells[t]
         qc.compose(cell, qubits=range(cell.num_qubits), clbits=range(offset, offset + cell.num_clbits),
-                   inplace=True, copy=False)
+                   inplace=True)
         offset += cell.num_clbits
     qc.metadata = {"hrnnc_inputs": list(seq), "hrnnc_outputs": names}
     return qc
