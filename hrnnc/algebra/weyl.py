@@ -70,19 +70,49 @@ def monos_commute(m1: Mono, m2: Mono) -> bool:
 
 @lru_cache(maxsize=1 << 17)
 def mono_commutator(m1: Mono, m2: Mono) -> tuple[tuple[Mono, QI], ...]:
-    """``[m1, m2]`` as ``(monomial, coefficient)`` pairs (empty when they commute)."""
-    if monos_commute(m1, m2):
+    """``[m1, m2]`` as ``(monomial, coefficient)`` pairs (empty when they commute).
+
+    Only sites where one monomial has ``q`` and the other ``p`` are expanded; on every other
+    site the two factors commute and their exponents simply add.
+    """
+    d1 = {s: (a, b) for s, a, b in m1}
+    d2 = {s: (a, b) for s, a, b in m2}
+    inter = [s for s, (a, b) in d1.items() if s in d2 and ((a and d2[s][1]) or (b and d2[s][0]))]
+    if not inter:
         return ()
-    left = mono_product(m1, m2)
-    right = mono_product(m2, m1)
+    common = {}
+    for s in d1.keys() | d2.keys():
+        if s not in inter:
+            a, b = d1.get(s, (0, 0))
+            c, d = d2.get(s, (0, 0))
+            common[s] = (a + c, b + d)
+    left: dict[tuple[tuple[int, int], ...], tuple[int, int]] = {(): (1, 0)}
+    right: dict[tuple[tuple[int, int], ...], tuple[int, int]] = {(): (1, 0)}
+    for s in inter:
+        (a, b), (c, d) = d1[s], d2[s]
+        left = _extend(left, _site_product(a, b, c, d))
+        right = _extend(right, _site_product(c, d, a, b))
     out = []
     for key in left.keys() | right.keys():
         re1, im1 = left.get(key, (0, 0))
         re2, im2 = right.get(key, (0, 0))
         if re1 != re2 or im1 != im2:
-            out.append((key, gaussian(re1 - re2, im1 - im2)))
+            exps = dict(common)
+            exps.update(zip(inter, key))
+            mono = tuple((s, x, y) for s, (x, y) in sorted(exps.items()) if x or y)
+            out.append((mono, gaussian(re1 - re2, im1 - im2)))
     out.sort(key=lambda t: t[0])
     return tuple(out)
+
+
+def _extend(acc: dict[tuple[tuple[int, int], ...], tuple[int, int]],
+            terms: list[tuple[int, int, int, int]]) -> dict[tuple[tuple[int, int], ...], tuple[int, int]]:
+    """Multiply accumulated per-site choices by one more site's terms (Gaussian integers)."""
+    out: dict[tuple[tuple[int, int], ...], tuple[int, int]] = {}
+    for key, (re, im) in acc.items():
+        for cre, cim, x, y in terms:
+            out[key + ((x, y),)] = (re * cre - im * cim, re * cim + im * cre)
+    return out
 
 
 def mono_degree(m: Mono) -> int:
