@@ -148,3 +148,12 @@ def test_many_terms_fall_back_to_greedy_and_stay_exact():
     ops = check_exact(edges, 6, SynthesisOptions(3))
     design = synthesize_edges(edges, SynthesisOptions(3, None, False))
     assert len(natives(ops)) <= len(natives(design))
+
+
+@pytest.mark.parametrize(("s", "arity"), [(4, 3), (5, 4), (6, 4)])
+def test_over_arity_with_ancilla_folds_into_it(s, arity):
+    """|S| ≤ 2A−2 with a clean ancilla: AND of A−1 sites into it, so γ = π costs 3 natives of arity ≤ A."""
+    ops = check_exact([(tuple(range(s)), math.pi)], s, SynthesisOptions(arity, s))
+    assert len(natives(ops)) == 3
+    weighted = check_exact([(tuple(range(s)), 0.9)], s, SynthesisOptions(arity, s))
+    assert len(natives(weighted)) == 2 + 2 * (s - arity + 1) < 2 ** s - 2

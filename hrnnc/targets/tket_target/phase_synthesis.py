@@ -14,8 +14,11 @@ largest monomial down to single sites:
   term. This is DESIGN.md §5's route when nothing merges: ``2(s−1)`` natives for size ``s``.
 * with a clean ancilla ``a`` and ``|S| < A``: ``MCX(S → a) · P_a(c_S) · MCX(S → a)``,
   two natives of arity ``|S|+1`` and no residual.
-* ``|S| > A`` (over the native arity): the Z-string expansion of ``c_S ∏ x`` through a
-  Gray-code CNOT parity network, ``2^|S| − 2`` CZ natives (arity 2, always valid).
+* ``|S| > A`` (over the native arity) with a clean ancilla and ``|S| ≤ 2A−2``: compute the
+  AND of ``A−1`` sites into the ancilla (one native), apply the phase to the ancilla and
+  the other sites (``|S|−A+2 ≤ A`` of them), uncompute: ``2 +`` that phase's cost.
+* ``|S| > A`` otherwise: the Z-string expansion of ``c_S ∏ x`` through a Gray-code CNOT
+  parity network, ``2^|S| − 2`` CZ natives (arity 2, always valid).
 
 The selection is deterministic: per level, an exhaustive search over target choices when
 it is small (:data:`EXHAUSTIVE_LIMIT` combinations), otherwise a greedy pass in sorted
@@ -75,6 +78,8 @@ def estimate(level: int, angle: float, opts: SynthesisOptions) -> int:
     if level <= 1 or is_zero(angle):
         return 0
     if level > opts.arity:
+        if opts.ancilla is not None and level <= 2 * opts.arity - 2:
+            return 2 + (1 if is_pi(angle) else 2 * (level - opts.arity + 1))
         return 2 ** level - 2
     if is_pi(angle):
         return 1
@@ -254,6 +259,18 @@ def _apply(term: Term, angle: float, choice: _Choice, poly: dict[Term, float], o
     _add(poly, (choice.target,), -phi)
 
 
+def _fold_into_ancilla(term: Term, angle: float, ops: list[Op], opts: SynthesisOptions) -> None:
+    """``|S| > A`` with a clean ancilla: ``a ^= ∏`` of the first ``A−1`` sites (one native), the
+    phase on ``{a} ∪ rest`` (``|S|−A+2 ≤ A`` sites, ancilla-free), then uncompute ``a``."""
+    assert opts.ancilla is not None
+    head, tail = term[: opts.arity - 1], term[opts.arity - 1:]
+    mcx = _mcx(head, opts.ancilla)
+    inner = SynthesisOptions(opts.arity, None, opts.merge)
+    ops.extend(mcx)
+    ops.extend(synthesize_polynomial({tuple(sorted((*tail, opts.ancilla))): angle}, inner))
+    ops.extend(mcx)
+
+
 def synthesize_polynomial(poly: dict[Term, float], opts: SynthesisOptions) -> list[Op]:
     """Native ops whose unitary is exactly ``exp(i f(x))`` (global phase included)."""
     poly = {t: a for t, a in poly.items() if not is_zero(a)}
@@ -265,7 +282,9 @@ def synthesize_polynomial(poly: dict[Term, float], opts: SynthesisOptions) -> li
             angle = poly.pop(term)
             if is_zero(angle):
                 continue
-            if level > opts.arity:
+            if level > opts.arity and opts.ancilla is not None and level <= 2 * opts.arity - 2:
+                _fold_into_ancilla(term, angle, ops, opts)
+            elif level > opts.arity:
                 _gray_parity(term, angle, poly, ops)
             elif is_pi(angle):
                 ops.append(("cnz", term))
