@@ -131,16 +131,22 @@ class LieClosure(AnalysisPass):
             max_degree = self.max_degree or 2 * max(k, top)
         closure = lie_closure([g.element for g in gens], max_dim=self.max_dim, max_degree=max_degree,
                               time_budget=self.time_budget, algebra="weyl" if weyl else "pauli")
+        # h_k is a subalgebra, so the algebra lies in it iff every generator does; the scan of
+        # the basis finds the first element outside even when a cap cut the closure short.
         outside = _first_outside(closure, k) if weyl else None
+        stray = next((j for j, g in enumerate(gens) if isinstance(g.element, WeylPoly)
+                      and not g.element.in_hk(k)), None) if weyl else None
         result = ClosureResult(
             algebra=closure.algebra, dimension=closure.dimension,
             bound=hk_dimension(n, k) if weyl else qubit_bound(n, k),
-            within_hk=(outside is None) if weyl else None, capped=closure.capped, k=k,
+            within_hk=(outside is None and stray is None) if weyl else None, capped=closure.capped, k=k,
             cap_reason=closure.cap_reason, generators=len(gens),
             basis=tuple(str(b) for b in closure.basis()) if self.basis else None, elapsed=closure.elapsed)
         props[CLOSURE] = result
         if weyl and outside is not None:
             props.report(_leaves_hk(model, closure, gens, outside))
+        elif weyl and stray is not None:
+            props.report(_stray_generator(model, closure, gens[stray]))
         elif not weyl and not result.certified:
             props.report(self._not_certified(model, result))
 
@@ -213,17 +219,33 @@ def _leaves_hk(model: Model, closure: Closure, gens: tuple[Generator, ...], i: i
     if closure.capped:
         notes.append(Note(f"the closure stopped at dimension ≥ {closure.dimension} ({closure.cap_reason} cap); "
                           "an algebra outside h_k is typically infinite-dimensional"))
-    for j in involved:
-        gen = gens[j]
-        origin = gen.origins[0] if gen.origins else None
-        more = f" (and {len(gen.origins) - 1} more places)" if len(gen.origins) > 1 else ""
-        text = f"generator {gen.label} comes from this {origin.what}{more}" if origin else f"generator {gen.label}"
-        notes.append(Note(text, origin.span if origin else None))
+    notes.extend(_source_note(gens[j]) for j in involved)
     outer = chain[0] if isinstance(chain, tuple) else chain
     while isinstance(outer, tuple):
         outer = outer[0]
     primary = gens[outer].origins[0].span if gens[outer].origins else model.span
     return error(Code.E0401, message, primary, notes)
+
+
+def _source_note(gen: Generator) -> Note:
+    origin = gen.origins[0] if gen.origins else None
+    if origin is None:
+        return Note(f"generator {gen.label}")
+    more = f" (and {len(gen.origins) - 1} more places)" if len(gen.origins) > 1 else ""
+    return Note(f"generator {gen.label} comes from this {origin.what}{more}", origin.span)
+
+
+def _stray_generator(model: Model, closure: Closure, gen: Generator) -> Diagnostic:
+    """A generator outside h_k that a cap kept out of the computed basis."""
+    element = gen.element
+    assert isinstance(element, WeylPoly)
+    k = model.k
+    shown = f" = {_shown(element)}" if gen.label != str(element) else ""
+    message = (f"the dynamical Lie algebra leaves h_{k}: generator {gen.label}{shown} is outside h_{k} "
+               f"({_why_outside(element, k)})")
+    notes = [Note(f"the closure stopped at dimension ≥ {closure.dimension} ({closure.cap_reason} cap) "
+                  "before reaching this generator"), _source_note(gen)]
+    return error(Code.E0401, message, gen.origins[0].span if gen.origins else model.span, notes)
 
 
 def _growth_witness(closure: Closure, names: list[str], k: int, after: int) -> tuple[str, list[int]] | None:

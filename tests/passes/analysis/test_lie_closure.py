@@ -181,3 +181,14 @@ def test_degree_above_k_from_a_model_that_skipped_the_degree_pass() -> None:
 
 def test_hk_dimension_formula() -> None:
     assert hk_dimension(2, 2) == 2 + 6 and qubit_bound(2, 2) == 6 and qubit_bound(3, 2) == 10
+
+
+def test_generator_outside_hk_is_reported_even_when_a_cap_hides_it() -> None:
+    """max_dim = 1 keeps the squeezer out of the basis; the verdict still comes from the generators."""
+    model = hrnnc.parse(CUBIC)
+    extra = Generator(q(0) * p(0) + p(0) * q(0), "S", (Origin("squeezer", model.cells[1].span),))
+    props = run(LieClosure(max_dim=1, extra=(extra,)), model)
+    assert props[CLOSURE].within_hk is False and props[CLOSURE].capped
+    (diag,) = props.diagnostics
+    assert diag.code is Code.E0401 and "generator S = 2*q0*p0 - i is outside h_3" in diag.message
+    assert diag.span is model.cells[1].span
