@@ -337,3 +337,29 @@ def test_binding_one_unit_cell_in_place_leaves_the_others_alone() -> None:
     assert isinstance(cells["b"].data[0].operation.params[0], ParameterExpression)
     gates = [i.operation for i in assembled.data if i.operation.name == "mcphase"]
     assert len(gates) == 2 and all(isinstance(g.params[0], ParameterExpression) for g in gates)
+
+
+@pytest.mark.parametrize("spec", ["basis=cx,rz,sx,x", "basis=cx,rz,sx,x;ancillas=1"])
+def test_transpiled_cells_do_not_borrow_latent_qubits_as_clean(spec: str) -> None:
+    """A transpiled unit cell is the same operator on every input state, idle latent qubits included.
+
+    (Qiskit assumes ``|0…0⟩`` inputs by default and would use idle qubits as clean ancillas.)
+    """
+    text = "hrnn c { qubits 6; degree 5; on big { phase(pi) 0 1 2 3 4; phase(0.7) 0 1 2 3; } }"
+    raw = unit_cells(text)["big"]
+    cell = unit_cells(text, transpile=spec, opt=3)["big"]
+    wide = QuantumCircuit(cell.num_qubits)
+    wide.compose(raw, range(raw.num_qubits), inplace=True)
+    assert Operator(cell).equiv(Operator(wide))
+
+
+def test_transpiled_sequence_with_idle_qubits_keeps_the_distribution() -> None:
+    """Sequences start from |0…0⟩, so borrowing is Qiskit's business; the distribution is kept."""
+    text = """hrnn c { qubits 6; degree 5;
+      on prep { phase(0.4) 0 5; phase(0.9) 4 5; phase(pi) 0 1 2 3 4; }
+      on big { reset 5; phase(pi) 0 1 2 3 4; phase(0.7) 0 1 2 3; }
+      on m { measure x 5 -> y; measure x 0 -> z; measure stab(4; pi: 4 5) -> w; } }"""
+    model = hrnnc.parse(text)
+    tokens = "prep big m big m"
+    qc = hrnnc.compile(model, target="qiskit", inputs=tokens, transpile="basis=cx,rz,sx,x;ancillas=1", opt=3)
+    assert_same_distribution(circuit_distribution(qc, {}), ref.exact_distribution(model, tokens))

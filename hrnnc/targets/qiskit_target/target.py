@@ -117,14 +117,16 @@ class QiskitTarget(Target):
             if not self.transpiles:
                 return cells
             _check_bound(model, cells.values())
-            return {token: self._transpiled(c) for token, c in cells.items()}
+            # A cell starts from whatever state the sequence has reached, not from |0…0⟩: the
+            # synthesis must not borrow its idle latent qubits as clean ancillas.
+            return {token: self._transpiled(c, initially_zero=False) for token, c in cells.items()}
         circuit = lowering.sequence(inputs)
         if not self.transpiles:
             return circuit
         _check_bound(model, [circuit])
-        return self._transpiled(circuit)
+        return self._transpiled(circuit, initially_zero=True)
 
-    def _transpiled(self, circuit: QuantumCircuit) -> QuantumCircuit:
+    def _transpiled(self, circuit: QuantumCircuit, initially_zero: bool) -> QuantumCircuit:
         from qiskit import QuantumRegister, transpile
         from qiskit.circuit.library import get_standard_gate_name_mapping
         from qiskit.transpiler.exceptions import TranspilerError
@@ -141,7 +143,8 @@ class QiskitTarget(Target):
             circuit.add_register(QuantumRegister(spec["ancillas"], "aux"))
         try:
             out = transpile(circuit, basis_gates=list(basis) if basis else None,
-                            optimization_level=self.opt, seed_transpiler=spec.get("seed"))
+                            optimization_level=self.opt, seed_transpiler=spec.get("seed"),
+                            qubits_initially_zero=initially_zero)
         except TranspilerError as exc:
             raise TargetError([error(Code.E0501, f"Qiskit's transpiler cannot lower the circuit to basis "
                                                  f"{','.join(basis or ())}: {exc}")]) from None
