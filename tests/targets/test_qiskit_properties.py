@@ -19,7 +19,7 @@ from test_qiskit_evaluator import assert_same_distribution, exact_distribution, 
 
 import hrnnc  # noqa: E402
 from hrnnc.sim import qubit as ref  # noqa: E402
-from hrnnc.targets.qiskit_target import QiskitTarget  # noqa: E402
+from hrnnc.targets.qiskit_target import QiskitTarget, assemble, unit_cells  # noqa: E402
 
 MAX_SPLITS = 9
 """Most measurements plus resets in one drawn run (the branch count is 2 to this power)."""
@@ -128,3 +128,18 @@ def test_random_models_qasm_round_trip(run: tuple[str, str, dict[str, float]]) -
         values = {}
     loaded = qasm3.loads(dumped)
     assert_same_distribution(_distribution(loaded, values), ref.exact_distribution(model, tokens, values or None))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(runs())
+def test_random_transpiled_unit_cells_assemble_correctly(run: tuple[str, str, dict[str, float]]) -> None:
+    """Unit cells transpiled to cx,rz,sx,x at level 3, then assembled, keep the distribution.
+
+    Each cell must stay correct on any input state, however it ends (final diagonal gates,
+    measurements), because later cells continue from it.
+    """
+    text, tokens, _ = run
+    model = hrnnc.parse(text)
+    cells = unit_cells(model, transpile="basis=cx,rz,sx,x;seed=5", opt=3, bind=True)
+    qc = assemble(cells, tokens)
+    assert_same_distribution(_distribution(qc, {}), ref.exact_distribution(model, tokens))
