@@ -154,7 +154,7 @@ def tokenize(text: str) -> tuple[list[str], list[int]]:
     return toks, starts
 
 
-_MAX_NESTING = 100
+_MAX_NESTING = MAX_EXPR_DEPTH
 """Parentheses and calls nested deeper than this go to the Lark path (keeps recursion shallow)."""
 
 _Sized = tuple  # (node, depth, container start, container end, next token index)
