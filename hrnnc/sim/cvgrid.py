@@ -166,7 +166,7 @@ def condition_p(psi: np.ndarray, q: np.ndarray, site: int, value: float) -> np.n
     """The other modes' (unnormalized) state given ``p_site = value``: ``∫ ψ e^{−i y q} dq``."""
     dq = q[1] - q[0]
     kernel = np.exp(-1j * value * q) * dq / math.sqrt(2 * math.pi)
-    return np.tensordot(psi, kernel, axes=([site], [0]))
+    return contract(psi, kernel, site)
 
 
 def condition_q(psi: np.ndarray, q: np.ndarray, site: int, value: float) -> np.ndarray:
@@ -175,7 +175,12 @@ def condition_q(psi: np.ndarray, q: np.ndarray, site: int, value: float) -> np.n
     dq = q[1] - q[0]
     k = 2 * np.pi * np.fft.fftfreq(points, dq)
     kernel = np.exp(1j * np.outer(value - q, k)).sum(axis=1).real / points
-    return np.tensordot(psi, kernel.astype(DTYPE), axes=([site], [0]))
+    return contract(psi, kernel.astype(DTYPE), site)
+
+
+def contract(psi: np.ndarray, kernel: np.ndarray, site: int) -> np.ndarray:
+    """``Σ_i ψ[…, i, …] kernel[i]`` over axis ``site`` (ufuncs only: BLAS threads stall on busy hosts)."""
+    return (psi * along(kernel, site, psi.ndim)).sum(axis=site)
 
 
 def insert_mode(rest: np.ndarray, mode: np.ndarray, site: int) -> np.ndarray:

@@ -39,8 +39,9 @@ def format_bytes(count: int) -> str:
     while value >= 1024 and unit < len(units) - 1:
         value /= 1024
         unit += 1
-    head = f"{value:.3g} {units[unit]}"
-    return head if unit == 0 else f"{head} ({count:,} bytes)"
+    if unit == 0:
+        return f"{count:,} bytes"
+    return f"{value:.3g} {units[unit]} ({count:,} bytes)"
 
 
 def require_memory(needed: int, what: str) -> None:

@@ -289,15 +289,16 @@ def sample(
     for op in ops[:first]:
         start.unitary(op)
     out = np.empty((shots, m))
+    shared = start.density(ops[first]) if first < len(ops) else None  # identical for every shot
     with Progress("sampling", progress) as bar:
         for shot in range(shots):
             state = start.copy()
             col = 0
-            for op in ops[first:]:
+            for i, op in enumerate(ops[first:], first):
                 if not isinstance(op, _Homodyne):
                     state.unitary(op)
                     continue
-                y = _draw(rng, *state.density(op))
+                y = _draw(rng, *(shared if i == first and shared is not None else state.density(op)))
                 state.collapse(op, y)
                 if op.recorded:
                     out[shot, col] = y
