@@ -50,7 +50,8 @@ def check_memory(n: int, parked_halves: int = 0) -> None:
         parked_halves: Half-size vectors kept for pending branches.
     """
     needed = 2 * _state_bytes(n) + parked_halves * (_state_bytes(n) // 2)
-    require_memory(needed, f"a {n}-qubit statevector (2^{n} amplitudes, {format_bytes(_state_bytes(n))} each)")
+    require_memory(needed, f"simulating {n} qubits (2^{n} amplitudes: {format_bytes(_state_bytes(n))} per "
+                           "statevector, plus working copies)")
 
 
 def _lower(model: Model, tokens: str | Iterable[str], params: Mapping[str, float] | None) -> tuple[Op, ...]:
