@@ -212,3 +212,36 @@ def test_too_large_model_is_refused_before_allocation(monkeypatch: pytest.Monkey
     small = hrnnc.parse("hrnn s { qubits 8; degree 2; on m { measure z 0 -> y; } }")
     with pytest.raises(SimulationError, match="1,000 bytes are available|only 1,000 bytes"):
         qubit.sample(small, "m", 10, seed=1)
+
+
+def _random_program(seed: int) -> tuple[hrnnc.Model, list[str]]:
+    rng = random.Random(seed)
+    n = 3
+
+    def edge(v: int | None = None) -> str:
+        sites = set(rng.sample(range(n), rng.randint(1, 3)))
+        if v is not None:
+            sites.add(v)
+        return " ".join(map(str, sorted(sites)))
+
+    cells = [f"on p{i} {{ phase({rng.uniform(-3, 3)!r}) {edge()}; phase({rng.uniform(-3, 3)!r}) {edge()}; }}"
+             for i in range(3)]
+    for i in range(3):
+        v = rng.randrange(n)
+        cells.append(f"on s{i} {{ measure stab({v}; {rng.uniform(-3, 3)!r}: {edge(v)}) -> y; }}")
+    cells += [f"on x{v} {{ measure x {v} -> y; }} on z{v} {{ measure z {v} -> y; }} on r{v} {{ reset {v}; }}"
+              for v in range(n)]
+    model = hrnnc.parse(f"hrnn rand {{ qubits {n}; degree 3; {' '.join(cells)} }}")
+    tokens = [rng.choice(model.alphabet) for _ in range(9)]
+    return model, tokens
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_programs_match_dense_reference(seed: int) -> None:
+    """Random phases, stabilizers, Pauli measurements and resets: branching = density operators."""
+    model, tokens = _random_program(seed)
+    expected = {k: p for k, p in run_distribution(model, tokens).items() if p > 1e-12}
+    got = qubit.exact_distribution(model, tokens)
+    assert got.keys() == expected.keys()
+    for bits, p in got.items():
+        assert p == pytest.approx(expected[bits], abs=1e-10)
