@@ -1,0 +1,227 @@
+"""sf target against wavefunctions: SF's Fock backend vs the reference grid simulator.
+
+States are compared in the language's position representation: a Fock ket ``c_{n...}``
+is ``psi(q) = sum c_n phi_n(q)`` with the ħ = 1 Hermite functions (SF's Fock basis does not
+depend on its hbar, and ``x = sqrt(hbar) q``). The reference is the grid simulator
+(:mod:`hrnnc.sim.qumode`) and, for unitary cells, also the closed form of DESIGN.md §2 (the
+cell multiplies the shifted squeezed vacuum by ``exp(i f(q))``), so a wrong sign or scale
+in either the emitter or the simulator shows up as a fidelity drop.
+
+Costs: three modes at cutoff 12 (D^3 = 1728 amplitudes); squeezing r = 0.3 and small cubic
+weights keep the truncation error below 1%, which is what makes 0.99 a meaningful bar (each
+test also asserts that the cell moves the state well away from its input).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import hrnnc
+from hrnnc.ir import Phase, Shift, float_bindings, unroll
+from hrnnc.sim import qumode
+
+sf = pytest.importorskip("hrnnc.targets.sf_target.sdk").load_sf()
+
+from hrnnc.targets.sf_target import SFTarget  # noqa: E402
+
+R = 0.3
+EXTENT = 7.0
+
+
+def hermite_functions(count: int, q: np.ndarray) -> np.ndarray:
+    """``phi_n(q)`` for n < count (ħ = 1), by the stable three-term recurrence."""
+    out = np.zeros((count, len(q)))
+    out[0] = np.pi ** -0.25 * np.exp(-q * q / 2)
+    if count > 1:
+        out[1] = math.sqrt(2) * q * out[0]
+    for n in range(2, count):
+        out[n] = math.sqrt(2 / n) * q * out[n - 1] - math.sqrt((n - 1) / n) * out[n - 2]
+    return out
+
+
+def fock_to_grid(ket: np.ndarray, q: np.ndarray) -> np.ndarray:
+    H = hermite_functions(ket.shape[0], q)
+    psi = ket.astype(complex)
+    for _ in range(ket.ndim):  # contract the leading Fock index, append the grid axis
+        psi = np.tensordot(psi, H, axes=([0], [0]))
+    return psi
+
+
+def fidelity(a: np.ndarray, b: np.ndarray) -> float:
+    overlap = np.vdot(a, b)
+    return float(abs(overlap) ** 2 / (np.vdot(a, a).real * np.vdot(b, b).real))
+
+
+def squeezed_vacuum(q: np.ndarray, r: float) -> np.ndarray:
+    s = math.exp(r)
+    return (math.pi * s * s) ** -0.25 * np.exp(-q * q / (2 * s * s))
+
+
+def closed_form(model: hrnnc.Model, tokens: list[str], q: np.ndarray, r: float) -> np.ndarray:
+    """DESIGN.md §2 for cells of phases and shifts: psi(q) = prod psi_r(q_j - T_j) * exp(i sum phases)."""
+    values = float_bindings(model)
+    n = model.size
+    grids = np.meshgrid(*([q] * n), indexing="ij")
+    phase = np.zeros(grids[0].shape)
+    offset = [0.0] * n
+    # Walk backwards so each phase sees the shifts applied after it: a phase exp(i g m(q)) followed
+    # by a shift by t becomes exp(i g m(q - t)).
+    for cell in reversed(unroll(model, tokens)):
+        for stmt in reversed(cell.body):
+            if isinstance(stmt, Shift):
+                offset[stmt.site.index] += values(stmt.amount)
+            elif isinstance(stmt, Phase):
+                term = np.ones(grids[0].shape)
+                for j in stmt.indices:
+                    term = term * (grids[j] - offset[j])
+                phase += values(stmt.angle) * term
+            else:
+                raise AssertionError("closed form covers phases and shifts only")
+    amplitude = np.ones(grids[0].shape)
+    for j in range(n):
+        amplitude = amplitude * squeezed_vacuum(grids[j] - offset[j], r)
+    return amplitude * np.exp(1j * phase)
+
+
+GRID = qumode.Grid(points=64, extent=EXTENT)
+
+
+def simulate(model: hrnnc.Model, tokens: list[str], r: float = R, outcomes: list[float] | None = None
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """``(q, psi)`` from the reference simulator on a 64-point grid over [-7, 7)."""
+    psi = qumode.final_wavefunction(model, tokens, squeezing=r, grid=GRID, outcomes=outcomes)
+    return GRID.positions(r), psi
+
+
+def sf_state(model: hrnnc.Model, tokens: list[str], cutoff: int, r: float = R, **run_options: object):
+    prog = hrnnc.compile(model, target=SFTarget(squeezing=r), inputs=tokens)
+    eng = sf.Engine("fock", backend_options={"cutoff_dim": cutoff})
+    return eng.run(prog, **run_options).state
+
+
+UNITARY = {
+    "one_mode": ("hrnn one { qumodes 1; degree 3; on a { phase(0.15) 0 0 0; phase(0.2) 0 0; shift(0.3) 0; "
+                 "phase(-0.25) 0; } }", 24),
+    "two_modes": ("hrnn two { qumodes 2; degree 3; on a { phase(0.12) 0 0 1; phase(0.3) 0 1; shift(0.2) 0; "
+                  "phase(-0.1) 1 1 1; } }", 16),
+    "three_modes": ("examples/cubic_modes.hrnn", 12),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNITARY))
+def test_unit_cell_state_matches_reference(name: str) -> None:
+    """After one unit cell the SF Fock state and the reference wavefunction have fidelity >= 0.99."""
+    source, cutoff = UNITARY[name]
+    model = hrnnc.parse(source)
+    tokens = ["a"]
+    state = sf_state(model, tokens, cutoff)
+    assert state.is_pure and state.trace() > 0.99
+    q, psi_sim = simulate(model, tokens)
+    psi_sf = fock_to_grid(state.ket(), q)
+    assert fidelity(psi_sim, psi_sf) >= 0.99
+    # The closed form agrees too, and the cell moves the state far from its input.
+    assert fidelity(closed_form(model, tokens, q, R), psi_sf) >= 0.99
+    before = closed_form(hrnnc.parse(f"hrnn z {{ qumodes {model.size}; degree 1; on a {{ }} }}"), tokens, q, R)
+    assert fidelity(before, psi_sf) < 0.9, "the cell must change the state for the test to mean anything"
+
+
+def test_feed_forward_re_preparation_matches_closed_form() -> None:
+    """stab(0; g: 0 1) with outcome y (post-selected) leaves psi_r(q0) psi_r(q1) exp(i (y q0 + g q0 q1))."""
+    g, y, hbar = 0.4, 0.7, 2.0
+    model = hrnnc.parse(f"hrnn m {{ qumodes 2; degree 2; on a {{ phase({g}) 0 1; measure stab(0; {g}: 0 1) -> y; }} }}")
+    prog = hrnnc.compile(model, target=SFTarget(squeezing=R), inputs="a")
+    (measure,) = [cmd for cmd in prog.circuit if cmd.op.__class__.__name__ == "MeasureHomodyne"]
+    measure.op.select = y * math.sqrt(hbar)
+    state = sf.Engine("fock", backend_options={"cutoff_dim": 16}).run(prog).state
+    q, psi_sim = simulate(model, ["a"], outcomes=[y])
+    psi_sf = fock_to_grid(state.ket(), q)
+    assert fidelity(psi_sim, psi_sf) >= 0.99
+    q0, q1 = np.meshgrid(q, q, indexing="ij")
+    expected = squeezed_vacuum(q0, R) * squeezed_vacuum(q1, R) * np.exp(1j * (y * q0 + g * q0 * q1))
+    assert fidelity(expected, psi_sf) >= 0.99
+
+
+def test_measure_q_re_preparation_matches_simulator() -> None:
+    """measure q 0 (post-selected at x) leaves mode 0 q-squeezed at x; the rest conditioned, as simulated."""
+    x, hbar = -0.4, 2.0
+    model = hrnnc.parse("hrnn m { qumodes 2; degree 3; on a { phase(0.3) 0 1; phase(0.1) 0 0 1; "
+                        "measure q 0 -> x; phase(0.2) 0 1; } }")
+    prog = hrnnc.compile(model, target=SFTarget(squeezing=R), inputs="a")
+    (measure,) = [cmd for cmd in prog.circuit if cmd.op.__class__.__name__ == "MeasureHomodyne"]
+    measure.op.select = x * math.sqrt(hbar)
+    state = sf.Engine("fock", backend_options={"cutoff_dim": 16}).run(prog).state
+    q, psi_sim = simulate(model, ["a"], outcomes=[x])
+    assert fidelity(psi_sim, fock_to_grid(state.ket(), q)) >= 0.99
+
+
+# -- homodyne statistics -----------------------------------------------------------------------
+
+
+def p_marginal_samples(psi: np.ndarray, q: np.ndarray, size: int, seed: int) -> np.ndarray:
+    """Seeded samples of the momentum of a one-mode grid wavefunction (exact FFT marginal)."""
+    pad = 8 * len(q)
+    dq = q[1] - q[0]
+    amplitude = np.fft.fftshift(np.fft.fft(psi, n=pad))
+    p = np.fft.fftshift(np.fft.fftfreq(pad, d=dq)) * 2 * math.pi
+    density = np.abs(amplitude) ** 2
+    cdf = np.cumsum(density) / density.sum()
+    return np.interp(np.random.default_rng(seed).random(size), cdf, p)
+
+
+@pytest.fixture
+def coarse_fock_homodyne(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SF's Fock homodyne bins [-10, 10] into 100,000 bins (about 1 s per sample at cutoff 30) and
+    ``Engine.run`` does not forward ``num_bins``; 4,000 bins (width 0.005) keep the law, not the cost."""
+    from strawberryfields.backends.fockbackend import backend as fock
+
+    original = fock.FockBackend.measure_homodyne
+
+    def measure_homodyne(self, phi, mode, shots=1, select=None, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("num_bins", 4000)
+        return original(self, phi, mode, shots=shots, select=select, **kwargs)
+
+    monkeypatch.setattr(fock.FockBackend, "measure_homodyne", measure_homodyne)
+
+
+def sf_outcomes(model: hrnnc.Model, tokens: list[str], backend: str, shots: int, seed: int,
+                hbar: float = 2.0, cutoff: int = 30) -> np.ndarray:
+    prog = hrnnc.compile(model, target=SFTarget(squeezing=R), inputs=tokens)
+    np.random.seed(seed)
+    out = []
+    for _ in range(shots):
+        options = {"cutoff_dim": cutoff} if backend == "fock" else {}
+        result = sf.Engine(backend, backend_options=options).run(prog)
+        out.append(float(np.ravel(result.samples)[0]) / math.sqrt(hbar))
+    return np.array(out)
+
+
+def test_homodyne_statistics_gaussian_cell() -> None:
+    """Gaussian cell on the Gaussian backend: outcomes follow N(0, Var p0 + (c q1)^2 + (2 a q0)^2)."""
+    model = hrnnc.parse("hrnn g { qumodes 2; degree 2; on a { phase(0.8) 0 1; phase(0.3) 0 0; "
+                        "measure stab(0; 0.5: 0 1) -> y; } }")
+    ours = sf_outcomes(model, ["a"], "gaussian", 400, seed=11)
+    reference = qumode.sample(model, ["a"], 400, seed=12, squeezing=R)[:, 0]
+    assert stats.ks_2samp(ours, reference).pvalue > 0.01
+    var_q, var_p = math.exp(2 * R) / 2, math.exp(-2 * R) / 2
+    sigma = math.sqrt(var_p + 0.3 ** 2 * var_q + 0.6 ** 2 * var_q)
+    assert np.std(ours) == pytest.approx(sigma, rel=0.15)
+
+
+@pytest.mark.usefixtures("coarse_fock_homodyne")
+def test_homodyne_statistics_cubic_cell() -> None:
+    """Cubic cell on the Fock backend: the skewed outcome law of p0 after U_kappa^† (two-sample KS)."""
+    model = hrnnc.parse("hrnn c { qumodes 1; degree 3; on a { phase(0.25) 0 0 0; phase(0.3) 0 0; "
+                        "measure stab(0; 0.1: 0 0) -> y; } }")
+    ours = sf_outcomes(model, ["a"], "fock", 200, seed=21, cutoff=24)
+    reference = qumode.sample(model, ["a"], 400, seed=22, squeezing=R)[:, 0]
+    assert stats.ks_2samp(ours, reference).pvalue > 0.01
+    # The simulator agrees with the exact FFT marginal, and the law is visibly skewed.
+    q = np.linspace(-10, 10, 512)
+    after_dagger = squeezed_vacuum(q, R) * np.exp(1j * (0.25 * q ** 3 + (0.3 - 0.1) * q ** 2))
+    exact = p_marginal_samples(after_dagger, q, 400, seed=23)
+    assert stats.ks_2samp(reference, exact).pvalue > 0.01
+    assert stats.skew(exact) > 0.3
