@@ -70,7 +70,7 @@ def _run_qubits(model: Model, toks: tuple[str, ...], outputs: tuple[str, ...], s
                 seed: int | None, params: Mapping[str, float] | None, progress: bool) -> SimulationResult:
     from hrnnc.sim import qubit
 
-    base = dict(model=model.name, kind="qubits", inputs=toks, outputs=outputs)
+    base: dict[str, Any] = dict(model=model.name, kind="qubits", inputs=toks, outputs=outputs)
     if shots is None:
         dist = qubit.exact_distribution(model, toks, params, progress=progress)
         return SimulationResult(**base, distribution=dist)
@@ -90,7 +90,7 @@ def _run_qumodes(model: Model, toks: tuple[str, ...], outputs: tuple[str, ...], 
     except (TypeError, ValueError) as exc:
         raise _bad_option(f"invalid qumode option: {exc}") from None
     used = {"squeezing": squeezing, "grid_points": grid.points, "extent": grid.extent}
-    base = dict(model=model.name, kind="qumodes", inputs=toks, outputs=outputs, options=used)
+    base: dict[str, Any] = dict(model=model.name, kind="qumodes", inputs=toks, outputs=outputs, options=used)
     if shots is None:
         cond, dens = qumode.output_densities(model, toks, squeezing=squeezing, grid=grid, params=params)
         return SimulationResult(**base, densities=tuple(dens), conditioned_on=tuple(cond))

@@ -290,16 +290,16 @@ def final_state(
         if isinstance(op, DiagBlock):
             reg.apply_strided(op)
             continue
-        outcomes = reg.outcomes(op)
+        possible = reg.outcomes(op)
         if op.recorded:
             wanted = bits[position]
-            match = [o for o in outcomes if o.bit == wanted and o.prob > PRUNE]
+            match = [o for o in possible if o.bit == wanted and o.prob > PRUNE]
             if not match:
                 raise ValueError(f"outcome {position + 1} = {wanted} has probability 0")
             position += 1
             chosen = match[0]
-        elif len(outcomes) == 1:
-            chosen = outcomes[0]
+        elif len(possible) == 1:
+            chosen = possible[0]
         else:
             raise ValueError(f"reset of site {op.site} entangled with the other sites leaves a mixed "
                              "state; final_state is undefined")

@@ -289,7 +289,8 @@ def sample(
     for op in ops[:first]:
         start.unitary(op)
     out = np.empty((shots, m))
-    shared = start.density(ops[first]) if first < len(ops) else None  # identical for every shot
+    head = ops[first] if first < len(ops) else None
+    shared = start.density(head) if isinstance(head, _Homodyne) else None  # identical for every shot
     with Progress("sampling", progress) as bar:
         for shot in range(shots):
             state = start.copy()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import cmath
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -41,7 +42,7 @@ def strided_multiply(tensor: np.ndarray, block: DiagBlock) -> None:
     """Multiply a ``(2,)*n`` tensor in place by ``exp(i Σ γ_e ∏_{j∈e} n̂_j)``."""
     n = tensor.ndim
     for sites, angle in block.edges:
-        idx: list[object] = [slice(None)] * n
+        idx: list[Any] = [slice(None)] * n
         for j in sites:
             idx[n - 1 - j] = 1
         tensor[tuple(idx)] *= cmath.exp(1j * angle)
