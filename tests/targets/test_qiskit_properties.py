@@ -133,13 +133,17 @@ def test_random_models_qasm_round_trip(run: tuple[str, str, dict[str, float]]) -
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(runs())
 def test_random_transpiled_unit_cells_assemble_correctly(run: tuple[str, str, dict[str, float]]) -> None:
-    """Unit cells transpiled to cx,rz,sx,x at level 3, then assembled, keep the distribution.
+    """Unit cells transpiled to cx,rz,sx,x at level 3 with a spare qubit, then assembled, keep the distribution.
 
     Each cell must stay correct on any input state, however it ends (final diagonal gates,
-    measurements), because later cells continue from it.
+    measurements), because later cells continue from it. The whole sequence, transpiled the
+    same way, keeps it too.
     """
     text, tokens, _ = run
     model = hrnnc.parse(text)
-    cells = unit_cells(model, transpile="basis=cx,rz,sx,x;seed=5", opt=3, bind=True)
-    qc = assemble(cells, tokens)
-    assert_same_distribution(_distribution(qc, {}), ref.exact_distribution(model, tokens))
+    spec = "basis=cx,rz,sx,x;ancillas=1;seed=5"
+    want = ref.exact_distribution(model, tokens)
+    qc = assemble(unit_cells(model, transpile=spec, opt=3, bind=True), tokens)
+    assert_same_distribution(_distribution(qc, {}), want)
+    qc = hrnnc.compile(model, target="qiskit", inputs=tokens, transpile=spec, opt=3, bind=True)
+    assert_same_distribution(_distribution(qc, {}), want)

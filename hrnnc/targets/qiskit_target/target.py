@@ -69,7 +69,9 @@ class QiskitTarget(Target):
     """Stabilizer lowering: ``inplace`` (no ancilla) or ``ancilla`` (phase estimation, one ancilla)."""
     transpile: str | None = None
     """Run Qiskit's transpiler: ``basis=G1,G2,…`` and optionally ``;ancillas=N`` (spare clean
-    qubits the synthesis may use) and ``;seed=S``. ``""`` transpiles without a basis."""
+    qubits, register ``aux``: Qiskit's synthesis may use them, and weighted edges of size ≥ 4
+    go through the first one, see :mod:`.ancilla`) and ``;seed=S``. ``""`` transpiles without
+    a basis."""
     opt: int | None = None
     """Transpiler optimization level 0–3 (Qiskit's default when None); implies transpiling."""
     bind: bool = False
@@ -139,8 +141,14 @@ class QiskitTarget(Target):
             if unknown:
                 raise ConfigurationError(f"--transpile basis: Qiskit has no gate named {', '.join(unknown)}")
         if spec.get("ancillas"):
+            from hrnnc.targets.qiskit_target.ancilla import borrow_clean_qubit
+
+            metadata = circuit.metadata
             circuit = circuit.copy()
-            circuit.add_register(QuantumRegister(spec["ancillas"], "aux"))
+            aux = QuantumRegister(spec["ancillas"], "aux")
+            circuit.add_register(aux)
+            circuit = borrow_clean_qubit(circuit, aux[0])
+            circuit.metadata = metadata
         try:
             out = transpile(circuit, basis_gates=list(basis) if basis else None,
                             optimization_level=self.opt, seed_transpiler=spec.get("seed"),
