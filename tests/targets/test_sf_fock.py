@@ -104,8 +104,8 @@ def sf_state(model: hrnnc.Model, tokens: list[str], cutoff: int, r: float = R, *
 
 
 UNITARY = {
-    "one_mode": ("hrnn one { qumodes 1; degree 3; on a { phase(0.15) 0 0 0; phase(0.2) 0 0; shift(0.3) 0; "
-                 "phase(-0.25) 0; } }", 24),
+    "one_mode": ("hrnn one { qumodes 1; degree 3; on a { phase(0.15) 0 0 0; phase(0.2) 0 0; shift(0.5) 0; "
+                 "phase(-0.4) 0; } }", 24),
     "two_modes": ("hrnn two { qumodes 2; degree 3; on a { phase(0.12) 0 0 1; phase(0.3) 0 1; shift(0.2) 0; "
                   "phase(-0.1) 1 1 1; } }", 16),
     "three_modes": ("examples/cubic_modes.hrnn", 12),
