@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from hrnnc.diagnostics import Code, Note, error, warning
 from hrnnc.ir import BUILTIN_CONSTANTS, FUNCTIONS, Call, Expr, MeasureStab, Name, Param, Phase, Shift, names_in
-from hrnnc.ir.expr import BinOp, Neg
+from hrnnc.ir.expr import BinOp, Neg, Num
 from hrnnc.passes.base import AnalysisPass, PropertySet
 
 if TYPE_CHECKING:
@@ -28,6 +28,38 @@ def statement_expressions(model: Model) -> Iterator[Expr]:
         elif isinstance(stmt, MeasureStab):
             for edge in stmt.edges:
                 yield edge.weight
+
+
+def _clean(expr: Expr, declared: dict[str, object], used: set[str]) -> bool:
+    """True when ``expr`` calls only known functions and names only builtins or earlier
+    declarations (so the full checks would report nothing); adds its names to ``used``.
+    Performance only: a False answer just means "run the full checks"."""
+    kind = type(expr)
+    if kind is Num:
+        return True
+    if kind is Name:
+        used.add(expr.id)  # type: ignore[union-attr]
+        return expr.id in BUILTIN_CONSTANTS or expr.id in declared  # type: ignore[union-attr]
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is BinOp:
+            stack.append(node.left)  # type: ignore[union-attr]
+            stack.append(node.right)  # type: ignore[union-attr]
+        elif kind is Name:
+            used.add(node.id)  # type: ignore[union-attr]
+            if node.id not in BUILTIN_CONSTANTS and node.id not in declared:  # type: ignore[union-attr]
+                return False
+        elif kind is Call:
+            if node.func not in FUNCTIONS:  # type: ignore[union-attr]
+                return False
+            stack.append(node.arg)  # type: ignore[union-attr]
+        elif kind is Neg:
+            stack.append(node.operand)  # type: ignore[union-attr]
+        elif kind is not Num:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -54,6 +86,8 @@ class CheckNames(AnalysisPass):
             else:
                 declared[decl.name] = decl
         for expr in statement_expressions(model):
+            if _clean(expr, declared, used):
+                continue  # nothing to report: the checks below would find what _clean found
             self._check_calls(expr, props)
             for ref in names_in(expr):
                 used.add(ref.id)

@@ -14,6 +14,16 @@ if TYPE_CHECKING:
     from hrnnc.ir import Model, StabEdge
 
 
+def _fine(sites: tuple[Site, ...], n: int, kind: RegisterKind) -> bool:
+    """True when every site is in range and, for qubits, distinct: the checks would report nothing."""
+    if len(sites) == 1:
+        return sites[0].index < n
+    if not sites:
+        return True
+    indices = [s.index for s in sites]
+    return max(indices) < n and (kind is not RegisterKind.QUBITS or len(set(indices)) == len(indices))
+
+
 @dataclass(frozen=True)
 class CheckSites(AnalysisPass):
     """Reports E0205, E0211, E0213, E0214, E0215 and W0102, W0103."""
@@ -31,6 +41,8 @@ class CheckSites(AnalysisPass):
                 props.report(warning(Code.W0103, f"the block for {names} does nothing", cell.span))
             for stmt in cell.body:
                 if isinstance(stmt, Phase):
+                    if _fine(stmt.sites, n, kind):
+                        continue  # nothing to report (performance only)
                     self._sites(stmt.sites, n, props)
                     self._distinct(stmt.sites, kind, props, "hyperedge")
                 elif isinstance(stmt, Shift):
@@ -38,7 +50,8 @@ class CheckSites(AnalysisPass):
                     if kind is RegisterKind.QUBITS:
                         props.report(error(Code.E0215, "'shift' acts on qumodes; this model has qubits", stmt.span))
                 elif isinstance(stmt, MeasureStab):
-                    self._sites((stmt.vertex,), n, props)
+                    if stmt.vertex.index >= n:
+                        self._sites((stmt.vertex,), n, props)
                     self._stabilizer(stmt, kind, n, props)
                 elif isinstance(stmt, Measure):
                     self._sites((stmt.site,), n, props)
@@ -47,18 +60,23 @@ class CheckSites(AnalysisPass):
                         props.report(error(Code.E0215, f"'measure {stmt.basis.value}' is for {stmt.basis.kind.value}; "
                                            f"this model has {kind.value} (use {wanted})", stmt.span))
                 elif isinstance(stmt, Reset):
-                    self._sites((stmt.site,), n, props)
+                    if stmt.site.index >= n:
+                        self._sites((stmt.site,), n, props)
 
     def _stabilizer(self, stmt: MeasureStab, kind: RegisterKind, n: int, props: PropertySet) -> None:
         v = stmt.vertex.index
+        if not stmt.edges:
+            return
         seen: dict[tuple[int, ...], StabEdge] = {}
         for edge in stmt.edges:
-            self._sites(edge.sites, n, props)
-            self._distinct(edge.sites, kind, props, "stabilizer edge")
-            if v not in edge.indices:
+            if not _fine(edge.sites, n, kind):
+                self._sites(edge.sites, n, props)
+                self._distinct(edge.sites, kind, props, "stabilizer edge")
+            indices = edge.indices
+            if v not in indices:
                 props.report(error(Code.E0214, f"this edge does not contain the vertex {v} of the stabilizer",
                                    edge.span))
-            key = tuple(sorted(edge.indices))
+            key = tuple(sorted(indices))
             if key in seen:
                 props.report(warning(Code.W0102, f"edge {' '.join(map(str, key))} is listed twice; "
                                      "the weights add up", edge.span))
