@@ -245,3 +245,40 @@ def test_random_programs_match_dense_reference(seed: int) -> None:
     assert got.keys() == expected.keys()
     for bits, p in got.items():
         assert p == pytest.approx(expected[bits], abs=1e-10)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_final_state_matches_dense_projections(seed: int) -> None:
+    """Conditioned final states equal products of dense projectors (I ± S)/2 on |+⟩^n."""
+    from functools import reduce
+
+    from sim_dense_reference import PLUS, X, Z, phase_matrix, single
+
+    from hrnnc.ir import Basis, Measure, MeasureStab, Phase, float_bindings, unroll
+
+    model, tokens = _random_program(100 + seed)
+    tokens = [t for t in tokens if not t.startswith("r")]
+    dist = qubit.exact_distribution(model, tokens)
+    bits = max(dist, key=dist.__getitem__)
+    value = float_bindings(model)
+    n = model.size
+    psi = reduce(np.kron, [PLUS] * n)
+    position = 0
+    for cell in unroll(model, tokens):
+        for stmt in cell.body:
+            if isinstance(stmt, Phase):
+                psi = phase_matrix(stmt.indices, value(stmt.angle), n) @ psi
+                continue
+            if isinstance(stmt, MeasureStab):
+                u = reduce(lambda a, b: a @ b, [phase_matrix(e.indices, value(e.weight), n) for e in stmt.edges],
+                           np.eye(2 ** n, dtype=complex))
+                obs = u @ single(X, stmt.vertex.index, n) @ u.conj().T
+            else:
+                assert isinstance(stmt, Measure)
+                obs = single(X if stmt.basis is Basis.X else Z, stmt.site.index, n)
+            sign = 1 - 2 * int(bits[position])
+            position += 1
+            psi = (np.eye(2 ** n) + sign * obs) / 2 @ psi
+            psi = psi / np.linalg.norm(psi)
+    got = qubit.final_state(model, tokens, bits)
+    assert abs(np.vdot(psi, got)) == pytest.approx(1.0, abs=1e-10)
