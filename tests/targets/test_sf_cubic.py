@@ -68,6 +68,9 @@ def test_cell_form_shares_cubes() -> None:
     ({(0, 0, 1): 1.0, (1, 1, 1): 0.5}, 3),       # the b^3 merges into the polarization's b^3; naive 4
     ({(0, 0, 0): 0.25, (0, 0, 1): 0.75, (0, 1, 1): 0.75, (1, 1, 1): 0.25}, 1),  # (a + b)^3 / 4; naive 8
     ({(0, 1, 2): 1.0, (0, 0, 1): 0.5, (1, 1, 2): -0.25}, 5),  # naive 10
+    ({(0, 1, 2): 0.37, (0, 0, 1): -0.11}, 4),     # a b (0.37 c - 0.11 a): exact factoring; naive 7
+    ({(0, 0, 1): 0.3, (0, 0, 2): 0.7}, 3),        # a^2 (0.3 b + 0.7 c); naive 6
+    ({(0, 0, 1): 0.3, (0, 1, 1): -0.7}, 3),       # any binary cubic with b c != 0; naive 6
 ])
 def test_shared_cubes_beat_naive(form: dict[tuple[int, ...], float], best: int) -> None:
     """Collecting a cell's monomials into one form uses fewer cubes than one identity per monomial."""

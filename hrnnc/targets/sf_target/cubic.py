@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
@@ -212,7 +213,79 @@ def _group_cubes(monomials: Mapping[Monomial, Fraction]) -> list[tuple[Fraction,
         binary = _binary_three(monomials, modes[0], modes[1])
         if binary is not None:
             best = binary
+    if len(best) > 3:
+        factored = _factored(monomials, modes)
+        if factored is not None and len(factored) < len(best):
+            best = factored
     return best
+
+
+def _integral(vector: Mapping[int, Fraction]) -> tuple[Fraction, dict[int, int]]:
+    """``(s, w)`` with integer ``w = vector / s``, so ``(vector . q)^3 = s^3 (w . q)^3``."""
+    denominator = 1
+    for v in vector.values():
+        denominator = denominator * v.denominator // math.gcd(denominator, v.denominator)
+    ints = {m: int(v * denominator) for m, v in vector.items() if v}
+    common = functools.reduce(math.gcd, ints.values())
+    return Fraction(common, denominator), {m: v // common for m, v in ints.items()}
+
+
+def _factored(form: Mapping[Monomial, Fraction], modes: Sequence[int]
+              ) -> list[tuple[Fraction, dict[int, int]]] | None:
+    """Cubes from an exact factorization into linear forms over Q, or None.
+
+    ``c l1 l2 l3`` takes the polarization identity in the forms ``l_i`` themselves (4 cubes,
+    3 for ``l1^2 l2``, 1 for ``l1^3``), e.g. ``a b c + k a^2 b = a b (c + k a)`` for any ``k``.
+    Uses SymPy (installed with Strawberry Fields); without it the search result stands.
+    """
+    try:
+        import sympy
+    except ImportError:  # pragma: no cover - sympy comes with the sf extra
+        return None
+    symbols = sympy.symbols(f"x0:{len(modes)}")
+    local = {q: i for i, q in enumerate(modes)}
+    poly = sympy.Poly(sum(sympy.Rational(c.numerator, c.denominator) * sympy.Mul(*(symbols[local[q]] for q in m))
+                          for m, c in form.items()), *symbols)
+    constant, factors = sympy.factor_list(poly)
+    linear: list[dict[int, Fraction]] = []
+    for factor, multiplicity in factors:
+        if factor.total_degree() != 1:
+            return None
+        coeffs = {modes[i]: Fraction(int(r.p), int(r.q)) for i, r in enumerate(
+            factor.coeff_monomial(symbols[i]) for i in range(len(modes)))}
+        linear.extend([coeffs] * multiplicity)
+    if len(linear) != 3:
+        return None
+    scale = Fraction(int(sympy.Rational(constant).p), int(sympy.Rational(constant).q))
+    vectors: list[tuple[Fraction, dict[int, int]]] = []
+    for lam, combo in _polarize_forms(linear):
+        total: dict[int, Fraction] = {}
+        for weight, form_vec in combo:
+            for m, v in form_vec.items():
+                total[m] = total.get(m, Fraction(0)) + weight * v
+        if not any(total.values()):
+            continue
+        size, ints = _integral(total)
+        vectors.append((scale * lam * size ** 3, ints))
+    merged = _merge(vectors)
+    if expand(merged) != {m: c for m, c in form.items() if c}:
+        return None
+    return [(c.coefficient, c.as_dict()) for c in merged]
+
+
+def _polarize_forms(forms: list[dict[int, Fraction]]
+                    ) -> list[tuple[Fraction, list[tuple[int, dict[int, Fraction]]]]]:
+    """The polarization identity for ``l1 l2 l3`` as weights of sums ``sum_i s_i l_i``."""
+    l1, l2, l3 = forms
+    if l1 == l2 == l3:
+        return [(Fraction(1), [(1, l1)])]
+    if l1 == l2 or l1 == l3 or l2 == l3:
+        square = l1 if l1 in (l2, l3) else l2
+        other = next(f for f in forms if f != square)
+        # square^2 other = ((s + o)^3 - (s - o)^3 - 2 o^3) / 6
+        return [(Fraction(1, 6), [(1, square), (1, other)]), (Fraction(-1, 6), [(1, square), (-1, other)]),
+                (Fraction(-1, 3), [(1, other)])]
+    return [(Fraction(s * t, 24), [(1, l1), (s, l2), (t, l3)]) for s in (1, -1) for t in (1, -1)]
 
 
 def _binary_three(form: Mapping[Monomial, Fraction], x: int, y: int) -> list[tuple[Fraction, dict[int, int]]] | None:
@@ -246,11 +319,29 @@ def _merge(terms: Iterable[tuple[Fraction, Mapping[int, int]]]) -> list[Cube]:
 
 
 def _groups(form: Mapping[Monomial, Fraction]) -> list[dict[Monomial, Fraction]]:
+    """Monomials grouped so that each group lives on at most three modes.
+
+    Every three-mode support starts a group; smaller supports join a group containing them;
+    then groups whose union still has at most three modes are merged (``a^2 b + a^2 c``).
+    """
     supports: dict[frozenset[int], dict[Monomial, Fraction]] = {}
     for mono in sorted(form, key=lambda mo: (-len(set(mo)), mo)):
         support = frozenset(mono)
         home = next((s for s in supports if support <= s), None)
         supports.setdefault(home or support, {})[mono] = form[mono]
+    merged = True
+    while merged:
+        merged = False
+        keys = sorted(supports, key=lambda k: (len(k), sorted(k)))
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                if a & b and len(a | b) <= 3:
+                    joined = {**supports.pop(a), **supports.pop(b)}
+                    supports[a | b] = joined
+                    merged = True
+                    break
+            if merged:
+                break
     return list(supports.values())
 
 
