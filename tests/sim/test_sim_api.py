@@ -104,3 +104,19 @@ def test_progress_bar_is_silent_off_a_terminal() -> None:
     with Progress("x", True, stream) as bar:
         bar.update(0.5)
     assert stream.getvalue() == ""
+
+
+def test_progress_bar_draws_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import hrnnc.sim.progress as progress_module
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(progress_module, "_DELAY", 0.0)
+    monkeypatch.setattr(progress_module, "_INTERVAL", 0.0)
+    stream = Tty()
+    with Progress("sampling", True, stream) as bar:
+        bar.update(0.25)
+    assert "sampling [" in stream.getvalue() and "25.0%" in stream.getvalue()
+    assert stream.getvalue().endswith("\r\x1b[K")
