@@ -56,7 +56,8 @@ def zxz(u: Matrix) -> tuple[float, float, float, float]:
     raise ValueError(f"not a unitary: {u}")  # pragma: no cover
 
 
-def build_circuit(ops: Sequence[Op], qubits: int, bits: int, name: str | None = None) -> Any:
+def build_circuit(ops: Sequence[Op], qubits: int, bits: int, name: str | None = None,
+                  record: list[dict[str, Any]] | None = None) -> Any:
     """The ops on the native gate set with the exact global phase.
 
     Runs of single-qubit gates are multiplied out and emitted as ``Rz`` then ``PhasedX``;
@@ -64,8 +65,14 @@ def build_circuit(ops: Sequence[Op], qubits: int, bits: int, name: str | None = 
     ``Reset`` is dropped (a local unitary before a reset cannot change anything).
     Qubit ``j`` is site ``j``; an ancilla, if any, is ``q[n]``; bit ``i`` is the ``i``-th
     measurement in time order.
+
+    Args:
+        record: If given, receives each command in pytket's JSON form, in insertion order
+            (pytket's own ``to_dict`` is quadratic in the number of bits on long runs).
     """
     from pytket import Circuit, OpType
+
+    log = record.append if record is not None else (lambda _: None)
 
     circ = Circuit(qubits, bits, name=name) if name else Circuit(qubits, bits)
     pending: dict[int, Matrix] = {}
@@ -84,8 +91,10 @@ def build_circuit(ops: Sequence[Op], qubits: int, bits: int, name: str | None = 
             phase += 1.0
         if abs(lam) > 1e-12:
             circ.Rz(lam, q)
+            log({"args": [_q(q)], "op": {"params": [repr(lam)], "type": "Rz"}})
         if abs(math.remainder(theta, 4.0)) > 1e-12:
             circ.add_gate(OpType.PhasedX, [theta, phi], [q])
+            log({"args": [_q(q)], "op": {"params": [repr(theta), repr(phi)], "type": "PhasedX"}})
 
     for op in ops:
         kind = op[0]
@@ -102,22 +111,48 @@ def build_circuit(ops: Sequence[Op], qubits: int, bits: int, name: str | None = 
             for q in sites:  # type: ignore[union-attr]
                 if q in pending and not _is_diagonal(pending[q]):
                     flush(q)
+            args = [_q(q) for q in sites]  # type: ignore[union-attr]
             if len(sites) == 2:  # type: ignore[arg-type]
                 circ.CZ(sites[0], sites[1])  # type: ignore[index]
+                log({"args": args, "op": {"type": "CZ"}})
             else:
                 circ.add_gate(OpType.CnZ, list(sites))  # type: ignore[arg-type]
+                log({"args": args, "op": {"n_qb": len(args), "type": "CnZ"}})
         elif kind == "measure":
             flush(op[1])  # type: ignore[arg-type]
             circ.Measure(op[1], op[2])  # type: ignore[misc]
+            log({"args": [_q(op[1]), ["c", [op[2]]]], "op": {"type": "Measure"}})  # type: ignore[misc]
         elif kind == "reset":
             pending.pop(op[1], None)  # type: ignore[arg-type]
             circ.Reset(op[1])
+            log({"args": [_q(op[1])], "op": {"type": "Reset"}})
         else:  # pragma: no cover - the lowering makes only the kinds above
             raise ValueError(f"unknown op {op!r}")
     for q in sorted(pending):
         flush(q)
     circ.add_phase(math.remainder(phase, 2.0))
     return circ
+
+
+def _q(index: int) -> list[Any]:
+    return ["q", [index]]
+
+
+def circuit_json(circ: Any, record: list[dict[str, Any]]) -> dict[str, Any]:
+    """pytket's ``Circuit.to_dict()`` form built from a :func:`build_circuit` record."""
+    qubits = [_q(i) for i in range(circ.n_qubits)]
+    out: dict[str, Any] = {
+        "bits": [["c", [i]] for i in range(len(circ.bits))],
+        "commands": record,
+        "created_qubits": [],
+        "discarded_qubits": [],
+        "implicit_permutation": [[q, q] for q in qubits],
+        "phase": repr(float(circ.phase)),
+        "qubits": qubits,
+    }
+    if circ.name:
+        out["name"] = circ.name
+    return dict(sorted(out.items()))
 
 
 def to_native(circ: Any, arity: int) -> Any:

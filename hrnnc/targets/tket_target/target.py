@@ -65,6 +65,7 @@ class TketTarget(Target):
     plan: str = "auto"
     """``auto``: cheapest plan, merging the edges of a block; ``design``: DESIGN.md §5 route per edge."""
     _notes: dict[int, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _json: dict[int, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for option, value, allowed in (("gateset", self.gateset, GATESETS), ("format", self.format, FORMATS),
@@ -108,7 +109,7 @@ class TketTarget(Target):
     def _circuit(self, model: Model, cells: Sequence[Cell], all_cells: Sequence[Cell], name: str,
                  prepare: bool) -> Any:
         """One circuit; ``prepare`` starts it with the ``|+⟩^n`` preparation (runs, not unit cells)."""
-        from hrnnc.targets.tket_target.circuit_builder import build_circuit, to_cz, to_native
+        from hrnnc.targets.tket_target.circuit_builder import build_circuit, circuit_json, to_cz, to_native
 
         a, synthesis, width = self._setup(model, all_cells)
         low = Lowering(model.size, float_bindings(model), synthesis, self.measure)
@@ -117,12 +118,17 @@ class TketTarget(Target):
         for cell in cells:
             low.cell(cell)
         low.flush()
-        circ = to_native(build_circuit(low.ops, width, low.bits, name), a)
-        return to_cz(circ) if self.gateset == "cz" else circ
+        record: list[dict[str, Any]] = []
+        circ = to_native(build_circuit(low.ops, width, low.bits, name, record), a)
+        if self.gateset == "cz":
+            return to_cz(circ)
+        self._json[id(circ)] = (circ, circuit_json(circ, record))
+        return circ
 
     def emit(self, model: Model, props: PropertySet, inputs: tuple[str, ...] | None) -> Any:
         """The circuit of the run over ``inputs``, or ``{token: unit cell}`` when None."""
         self.require("pytket")
+        self._json.clear()
         a = props.get(NATIVE_ARITY) or resolve_arity(model, self.arity)
         over = props.get(OVER_ARITY_EDGES) or ()
         if inputs is None:
@@ -148,14 +154,27 @@ class TketTarget(Target):
             copy = circ.copy()
             AutoRebase({OpType.CZ, OpType.Rz, OpType.Rx, OpType.Measure, OpType.Reset}).apply(copy)
             return str(circuit_to_qasm_str(copy, header="qelib1"))
-        return json.dumps(circ.to_dict())
+        return json.dumps(self._to_dict(circ))
+
+    def _to_dict(self, circ: Any) -> Any:
+        """``circ.to_dict()``; for a native output of this target, from the builder's record.
+
+        pytket's ``to_dict`` slows down quadratically on long runs with many measured bits
+        (53 s for 1,000 cells on 32 qubits), so the record is used while the circuit
+        still has the gates it was emitted with (same count and width).
+        """
+        cached = self._json.get(id(circ))
+        if (cached is not None and cached[0] is circ and circ.n_gates == len(cached[1]["commands"])
+                and circ.n_qubits == len(cached[1]["qubits"])):
+            return {**cached[1], "phase": repr(float(circ.phase))}
+        return circ.to_dict()
 
     def dump(self, obj: Any) -> str:
         """pytket circuit JSON (a JSON object token → circuit for unit cells) or OpenQASM 2."""
         if isinstance(obj, dict):
             if self.format == "qasm":
                 return "".join(f"// ---- unit cell '{tok}'\n{self._text(c)}" for tok, c in obj.items())
-            return json.dumps({tok: c.to_dict() for tok, c in obj.items()})
+            return json.dumps({tok: self._to_dict(c) for tok, c in obj.items()})
         return self._text(obj)
 
     def report(self, obj: Any) -> dict[str, Any]:
