@@ -387,17 +387,24 @@ def fast_parse(source: Source) -> Model | None:
     None means only "not handled here": the caller runs the Lark path, which produces the
     diagnostics (or, for rare forms this parser does not take, the model).
     """
-    # The IR is a tree (no cycles to collect), and cyclic GC passes over the growing tree
-    # would cost as much as building it; restore the collector's state afterwards.
+    # The IR is a tree: there are no cycles to collect, and cyclic GC passes over the growing
+    # tree would cost as much as building it. So the collector is off while parsing, and the
+    # new objects then go straight to the oldest generation (freeze + unfreeze splices the
+    # generation lists, without a pass over them) instead of being traversed by the young
+    # collections that would follow. Not done if someone else uses gc.freeze.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _parse(source)
+        model = _parse(source)
     except (_Reject, RecursionError):
         return None
     finally:
         if gc_was_enabled:
             gc.enable()
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
+    return model
 
 
 __all__ = ["fast_parse", "tokenize"]
