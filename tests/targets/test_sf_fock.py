@@ -145,6 +145,21 @@ def test_feed_forward_re_preparation_matches_closed_form() -> None:
     assert fidelity(expected, psi_sf) >= 0.99
 
 
+@pytest.mark.parametrize("hbar", [2.0, 1.0])
+def test_cubic_cell_with_feed_forward_matches_simulator(hbar: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cubic edge, a CZ and stab(1; g: 0 1) post-selected at y, for SF's default hbar and hbar = 1."""
+    y, g = -0.5, 0.3
+    monkeypatch.setattr(sf, "hbar", hbar)  # SF 0.23 reads the global at run time
+    model = hrnnc.parse(f"hrnn m {{ qumodes 2; degree 3; on a {{ phase(0.15) 0 0 1; phase({g}) 0 1; "
+                        f"shift(0.2) 1; measure stab(1; {g}: 0 1) -> y; phase(0.1) 1 1 1; }} }}")
+    prog = hrnnc.compile(model, target=SFTarget(squeezing=R, hbar=hbar), inputs="a")
+    (measure,) = [cmd for cmd in prog.circuit if cmd.op.__class__.__name__ == "MeasureHomodyne"]
+    measure.op.select = y * math.sqrt(hbar)
+    state = sf.Engine("fock", backend_options={"cutoff_dim": 16}).run(prog).state
+    q, psi_sim = simulate(model, ["a"], outcomes=[y])
+    assert fidelity(psi_sim, fock_to_grid(state.ket(), q)) >= 0.99
+
+
 def test_measure_q_re_preparation_matches_simulator() -> None:
     """measure q 0 (post-selected at x) leaves mode 0 q-squeezed at x; the rest conditioned, as simulated."""
     x, hbar = -0.4, 2.0

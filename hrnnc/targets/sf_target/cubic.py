@@ -31,6 +31,8 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from hrnnc.diagnostics import InternalError
+
 Monomial = tuple[int, ...]
 """Sorted mode indices with repetition: ``(0, 0, 1)`` is ``q0^2 q1``."""
 
@@ -360,7 +362,7 @@ def decompose(form: Mapping[Monomial, float | Fraction]) -> list[Cube]:
     cubes = _merge(terms)
     cubes = _prune(cubes, exact)
     if expand(cubes) != {m: c for m, c in exact.items() if c}:
-        raise AssertionError("internal error: cubic decomposition is not exact")
+        raise InternalError(f"cubic decomposition of {form} is not exact")
     return cubes
 
 
