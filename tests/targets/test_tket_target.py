@@ -187,3 +187,19 @@ def test_cli_qasm_cz(tmp_path):
     assert main(["compile", str(HYPER), "--target", "tket", "--gateset", "cz", "--format", "qasm",
                  "-i", "build", "-o", str(out)]) == 0
     assert out.read_text().startswith("OPENQASM 2.0;")
+
+
+def test_report_from_record_matches_pytket_counters():
+    """The fast report (builder record) gives pytket's own depth, depth_by_type and counts."""
+    from pytket import OpType
+
+    from hrnnc.targets.tket_target.report import circuit_report
+
+    target = make_target("tket", measure="ancilla")
+    circ = hrnnc.compile(ROOT / "examples/weighted.hrnn", target, inputs="left right mix end left")
+    fast = target.report(circ)
+    slow = circuit_report(circ)
+    assert {k: fast[k] for k in slow} == slow
+    assert slow["depth"] == circ.depth()
+    assert slow["multi_qubit_depth"] == circ.depth_by_type({OpType.CnZ, OpType.CZ})
+    assert slow["native_cnz"] == sum(1 for c in circ.get_commands() if c.op.type in (OpType.CnZ, OpType.CZ))

@@ -156,6 +156,13 @@ class TketTarget(Target):
             return str(circuit_to_qasm_str(copy, header="qelib1"))
         return json.dumps(self._to_dict(circ))
 
+    def _record(self, circ: Any) -> list[dict[str, Any]] | None:
+        cached = self._json.get(id(circ))
+        if (cached is not None and cached[0] is circ and circ.n_gates == len(cached[1]["commands"])
+                and circ.n_qubits == len(cached[1]["qubits"])):
+            return cached[1]["commands"]  # type: ignore[no-any-return]
+        return None
+
     def _to_dict(self, circ: Any) -> Any:
         """``circ.to_dict()``; for a native output of this target, from the builder's record.
 
@@ -163,10 +170,9 @@ class TketTarget(Target):
         (53 s for 1,000 cells on 32 qubits), so the record is used while the circuit
         still has the gates it was emitted with (same count and width).
         """
-        cached = self._json.get(id(circ))
-        if (cached is not None and cached[0] is circ and circ.n_gates == len(cached[1]["commands"])
-                and circ.n_qubits == len(cached[1]["qubits"])):
-            return {**cached[1], "phase": repr(float(circ.phase))}
+        record = self._record(circ)
+        if record is not None:
+            return {**self._json[id(circ)][1], "phase": repr(float(circ.phase))}
         return circ.to_dict()
 
     def dump(self, obj: Any) -> str:
@@ -184,11 +190,11 @@ class TketTarget(Target):
         info = note[1] if note is not None and note[0] is obj else {}
         out: dict[str, Any] = {"gateset": self.gateset, "arity": info.get("arity", self.arity)}
         if isinstance(obj, dict):
-            cells = {tok: circuit_report(c) for tok, c in obj.items()}
+            cells = {tok: circuit_report(c, self._record(c)) for tok, c in obj.items()}
             out["total"] = summed(cells)
             out["cells"] = cells
         else:
-            out.update(circuit_report(obj))
+            out.update(circuit_report(obj, self._record(obj)))
         edges = info.get("decomposed_edges") or []
         out["decomposed_edges"] = len(edges)
         for i, edge in enumerate(edges):
