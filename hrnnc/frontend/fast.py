@@ -212,32 +212,55 @@ def _parse(source: Source) -> Model:
         raise _Reject
 
     def expr(i: int, nest: int) -> _Sized:
-        """``sum`` at token ``i``; stops before the first token that cannot continue it."""
-        node, depth, cs, ce, i = operand(i, nest)
-        t = toks[i]
-        while t == "*" or t == "/":
-            right, rdepth, _, ce, i = operand(i + 1, nest)
-            depth = (depth if depth > rdepth else rdepth) + 1
-            if depth > MAX_EXPR_DEPTH:
-                raise _Reject
-            node = _binop(t, node, right, source, cs, ce)
+        """``sum`` at token ``i``; stops before the first token that cannot continue it.
+
+        One loop over operands, keeping the pending sum and product (left-associative, ``*``
+        and ``/`` before ``+`` and ``-``); plain names and numbers are built inline.
+        """
+        sum_node: Any = None
+        prod_node: Any = None
+        sum_op = prod_op = ""
+        sum_depth = prod_depth = sum_cs = prod_cs = 0
+        while True:
             t = toks[i]
-        while t == "+" or t == "-":
-            right, rdepth, rcs, ce, i = operand(i + 1, nest)
-            t2 = toks[i]
-            while t2 == "*" or t2 == "/":
-                factor, fdepth, _, ce, i = operand(i + 1, nest)
-                rdepth = (rdepth if rdepth > fdepth else fdepth) + 1
-                if rdepth > MAX_EXPR_DEPTH:
+            c = t[:1]
+            if c in _WORD_START and toks[i + 1] != "(":
+                cs = starts[i]
+                ce = cs + len(t)
+                node: Any = _name(t, source, cs, ce)
+                depth = 1
+                i += 1
+            elif c in _DIGITS:
+                cs = starts[i]
+                ce = cs + len(t)
+                node = _num(float(t), source, cs, ce)
+                depth = 1
+                i += 1
+            else:
+                node, depth, cs, ce, i = operand(i, nest)
+            if prod_op:
+                depth = (prod_depth if prod_depth > depth else depth) + 1
+                if depth > MAX_EXPR_DEPTH:
                     raise _Reject
-                right = _binop(t2, right, factor, source, rcs, ce)
-                t2 = toks[i]
-            depth = (depth if depth > rdepth else rdepth) + 1
-            if depth > MAX_EXPR_DEPTH:
-                raise _Reject
-            node = _binop(t, node, right, source, cs, ce)
-            t = t2
-        return node, depth, cs, ce, i
+                node = _binop(prod_op, prod_node, node, source, prod_cs, ce)
+                cs = prod_cs
+            t = toks[i]
+            if t == "*" or t == "/":
+                prod_node, prod_depth, prod_cs, prod_op = node, depth, cs, t
+                i += 1
+                continue
+            prod_op = ""
+            if sum_op:
+                depth = (sum_depth if sum_depth > depth else depth) + 1
+                if depth > MAX_EXPR_DEPTH:
+                    raise _Reject
+                node = _binop(sum_op, sum_node, node, source, sum_cs, ce)
+                cs = sum_cs
+            if t == "+" or t == "-":
+                sum_node, sum_depth, sum_cs, sum_op = node, depth, cs, t
+                i += 1
+                continue
+            return node, depth, cs, ce, i
 
     def site(i: int) -> Site:
         t = toks[i]
