@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 pytest.importorskip("qiskit")
@@ -18,6 +18,7 @@ from qiskit.quantum_info import Operator  # noqa: E402
 from test_qiskit_evaluator import assert_same_distribution, exact_distribution, time_order  # noqa: E402
 
 import hrnnc  # noqa: E402
+from hrnnc.diagnostics import SimulationError  # noqa: E402
 from hrnnc.sim import qubit as ref  # noqa: E402
 from hrnnc.targets.qiskit_target import QiskitTarget, assemble, unit_cells  # noqa: E402
 
@@ -81,6 +82,19 @@ def runs(draw: st.DrawFn, measurements: bool = True) -> tuple[str, str, dict[str
     return text, " ".join(f"t{t}" for t in tokens), values
 
 
+def _reference(model: hrnnc.Model, tokens: str, values: dict[str, float] | None = None) -> dict[str, float]:
+    """The reference simulator's distribution; an example it cannot compute is rejected.
+
+    (With hrnnc.sim at 59e8bec a branch whose conditional probability is just above its prune
+    threshold, ~1e-13, can underflow later and raise E0601; that is inconclusive here, not a
+    failure of the qiskit target.)
+    """
+    try:
+        return ref.exact_distribution(model, tokens, values)
+    except SimulationError:
+        reject()
+
+
 def _distribution(qc: QuantumCircuit, values: dict[str, float]) -> dict[str, float]:
     present = {p.name for p in qc.parameters}
     return exact_distribution(qc, {k: v for k, v in values.items() if k in present}, time_order(qc))
@@ -92,7 +106,7 @@ def test_random_models_match_simulator(run: tuple[str, str, dict[str, float]]) -
     """Both stabilizer lowerings reproduce the simulator's exact distribution to 1e-9."""
     text, tokens, values = run
     model = hrnnc.parse(text)
-    want = ref.exact_distribution(model, tokens, values)
+    want = _reference(model, tokens, values)
     for measure in ("inplace", "ancilla"):
         qc = hrnnc.compile(model, target="qiskit", inputs=tokens, measure=measure)
         assert_same_distribution(_distribution(qc, values), want)
@@ -127,7 +141,7 @@ def test_random_models_qasm_round_trip(run: tuple[str, str, dict[str, float]]) -
         dumped = target.dump(hrnnc.compile(model, target=target, inputs=tokens))
         values = {}
     loaded = qasm3.loads(dumped)
-    assert_same_distribution(_distribution(loaded, values), ref.exact_distribution(model, tokens, values or None))
+    assert_same_distribution(_distribution(loaded, values), _reference(model, tokens, values or None))
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -142,7 +156,7 @@ def test_random_transpiled_unit_cells_assemble_correctly(run: tuple[str, str, di
     text, tokens, _ = run
     model = hrnnc.parse(text)
     spec = "basis=cx,rz,sx,x;ancillas=1;seed=5"
-    want = ref.exact_distribution(model, tokens)
+    want = _reference(model, tokens)
     qc = assemble(unit_cells(model, transpile=spec, opt=3, bind=True), tokens)
     assert_same_distribution(_distribution(qc, {}), want)
     qc = hrnnc.compile(model, target="qiskit", inputs=tokens, transpile=spec, opt=3, bind=True)
