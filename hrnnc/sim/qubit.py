@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 PRUNE = 1e-13
 """Branches whose conditional probability is at most this are treated as impossible."""
 MAX_OUTCOMES = 1 << 20
-"""Largest number of distinct outcome strings :func:`exact_distribution` will tabulate."""
+"""Largest number of branches (outcome strings, counting hidden reset outcomes apart) that
+:func:`exact_distribution` will walk."""
 CACHE_FRACTION = 0.25
 """Share of the available memory that cached phase diagonals may use."""
 
@@ -91,12 +92,15 @@ Divide = Callable[[list[Outcome], Any], list[tuple[Outcome, Any]]]
 
 
 def _walk(ops: Sequence[Op], n: int, weight: Any, divide: Divide, bar: Progress,
-          done: Callable[[Any], float]) -> list[tuple[str, Any]]:
+          done: Callable[[Any], float], max_leaves: int | None = None) -> list[tuple[str, Any]]:
     """Depth-first walk of the branch tree; returns ``(bits, weight)`` per leaf.
 
     ``divide`` maps the live outcomes of a split and the current weight to the
     branches to follow with their weights; the first is entered, the rest parked.
     Phase blocks after the last split cannot change the outputs and are skipped.
+
+    Raises:
+        SimulationError: More than ``max_leaves`` leaves (E0601).
     """
     last = max((i for i, op in enumerate(ops) if isinstance(op, Split)), default=-1)
     reg = Register(n)
@@ -123,6 +127,9 @@ def _walk(ops: Sequence[Op], n: int, weight: Any, divide: Divide, bar: Progress,
             reg.enter(op, first)
             bits += _bit(op, first)
         leaves.append((bits, wt))
+        if max_leaves is not None and len(leaves) > max_leaves:
+            raise SimulationError([error(
+                Code.E0601, f"the exact distribution has more than {max_leaves:,} branches; sample shots instead")])
         finished += done(wt)
         bar.update(finished)
     return leaves
@@ -154,7 +161,7 @@ def exact_distribution(
 
     Raises:
         SimulationError: E0601 when the statevector does not fit in memory, or the
-            table would exceed :data:`MAX_OUTCOMES` entries.
+            walk would exceed :data:`MAX_OUTCOMES` branches.
         ParseFailedError: An input token has no ``on`` block (E0218).
     """
     ops = _lower(model, tokens, params)
@@ -169,14 +176,10 @@ def exact_distribution(
         return prob
 
     with Progress("exact", progress) as bar:
-        leaves = _walk(ops, n, 1.0, divide, bar, done)
+        leaves = _walk(ops, n, 1.0, divide, bar, done, max_leaves=MAX_OUTCOMES)
     out: dict[str, float] = {}
     for bits, prob in leaves:
         out[bits] = out.get(bits, 0.0) + prob
-        if len(out) > MAX_OUTCOMES:
-            raise SimulationError([error(
-                Code.E0601, f"the exact distribution has more than {MAX_OUTCOMES:,} outcomes; "
-                "sample shots instead")])
     total = sum(out.values())
     return {k: v / total for k, v in sorted(out.items())}
 
