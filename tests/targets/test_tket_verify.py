@@ -164,3 +164,13 @@ def test_examples_unit_cells_hold_the_predicate():
         for arity in range(2, model.k + 1):
             for circ in hrnnc.compile(model, "tket", arity=arity).values():
                 assert satisfies_gate_set(circ, "native", arity)
+
+
+def test_z_measurement_leaves_the_diagonal_block_open():
+    """Diagonal gates commute with a Z measurement: phases on both sides merge (here they cancel)."""
+    text = """hrnn z { qubits 3; degree 3;
+      on a { phase(0.3) 0 1 2; measure z 0 -> y; phase(-0.3) 0 1 2; phase(pi) 1 2; measure x 1 -> y; } }"""
+    model = hrnnc.parse(text)
+    circ = hrnnc.compile(model, "tket", inputs="a a")
+    assert circ.n_gates_of_type(__import__("pytket").OpType.CnZ) == 0
+    assert tv(circuit_distribution(circ), exact_distribution(model, "a a")) < 1e-9

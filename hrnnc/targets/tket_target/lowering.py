@@ -2,10 +2,10 @@
 
 Every diagonal operation (``phase`` edges and the ``U_κ``/``U_κ†`` of stabilizer
 measurements) is collected into the current *block*; a non-diagonal operation (a
-Hadamard, a measurement, a reset) flushes the block through
+Hadamard, an X or stabilizer measurement, a reset) flushes the block through
 :func:`~hrnnc.targets.tket_target.phase_synthesis.synthesize_edges`. Blocks therefore
 merge the edges of one cell, and, in an unrolled sequence, the end of one cell with the
-start of the next.
+start of the next. A Z measurement commutes with diagonal gates and leaves the block open.
 
 Stabilizer lowerings (``measure``):
 
@@ -63,13 +63,13 @@ class Lowering:
             elif isinstance(stmt, MeasureStab):
                 self._stabilizer(stmt)
             elif isinstance(stmt, Measure):
-                self.flush()
                 v = stmt.site.index
                 if stmt.basis is Basis.X:
+                    self.flush()
                     self.ops += [("h", v)]
                     self._measure(v)
                     self.ops += [("h", v)]
-                else:
+                else:  # a Z measurement commutes with the diagonal block: it stays open
                     self._measure(v)
             elif isinstance(stmt, Reset):
                 self.flush()
