@@ -2,9 +2,9 @@
 
 The Lark parser (``grammar/hrnn.lark`` + ``lower.py``) is the reference and the source of
 every diagnostic. This module is a hand-written scanner and parser for the common case:
-one compiled regex splits the text into tokens, and a loop with an explicit operator stack
-(no recursion, so no depth limit but MAX_EXPR_DEPTH) builds the frozen IR directly, with
-exactly the spans the Lark path gives. Anything it does not understand, or anything
+one compiled regex splits the text into tokens, and a recursive-descent parser (recursing
+only into parentheses and calls, at most MAX_EXPR_DEPTH deep) builds the frozen IR directly,
+with exactly the spans the Lark path gives. Anything it does not understand, or anything
 lowering would report, makes it return None so that the Lark path runs instead.
 
 Tokens. Lark's lexer is contextual: a word is a keyword only where the grammar expects
@@ -17,7 +17,7 @@ Spans. Lark's ``propagate_positions`` starts a node at the first character of it
 child's *container* and ends it at the end of its last child's container, where a
 parenthesised expression's container includes its parentheses but its own span does not.
 So ``(a + b) * c`` spans from the ``(``, while the inner ``a + b`` does not; a stabilizer
-edge ``(1): 0`` starts at the ``(``. The expression stack keeps each operand's container
+edge ``(1): 0`` starts at the ``(``. The expression parser returns each operand's container
 next to its node for this.
 
 Construction. Most nodes are built by :func:`_maker` functions that fill the slots of the
@@ -80,32 +80,36 @@ _COMMENT = re.compile(r"#[^\n]*")
 
 _DIGITS = frozenset("0123456789")
 _WORD_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
-_NUMBER_START = frozenset("0123456789.")
 _BASES = {b.value: b for b in Basis}
 _KINDS = {k.value: k for k in RegisterKind}
 _SITE_INTS = {str(i): i for i in range(1024)}
 """Text → index for the usual sites; anything else goes through :func:`_natural`."""
 
 
-
 class _Reject(Exception):
     """The fast path gives up; the Lark path will run and explain."""
+
+
+def _setter(cls: type, name: str) -> Callable[[Any, Any], None]:
+    """The slot descriptor's ``__set__``: stores into a frozen instance, as ``__init__`` does."""
+    return getattr(cls, name).__set__  # type: ignore[no-any-return]
 
 
 def _maker(cls: type) -> Callable[..., Any]:
     """``make(field, …, source, start, end)`` for a frozen slotted dataclass whose last field
     is its span: builds the node and its Span by setting slots, without ``__init__``."""
     names = [f.name for f in dataclasses.fields(cls)]
-    assert names[-1] == "span"
+    if names[-1] != "span":
+        raise TypeError(f"{cls.__name__} does not end in a span field")
     names = names[:-1]
-    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls, "Span": Span, "set_span": cls.span.__set__,
-                                 "set_source": Span.source.__set__, "set_start": Span.start.__set__,
-                                 "set_end": Span.end.__set__}
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls, "Span": Span, "set_span": _setter(cls, "span"),
+                                 "set_source": _setter(Span, "source"), "set_start": _setter(Span, "start"),
+                                 "set_end": _setter(Span, "end")}
     lines = [f"def make({', '.join(names)}, source, start, end):",
              "    span = new(Span)", "    set_source(span, source)", "    set_start(span, start)",
              "    set_end(span, end)", "    o = new(cls)"]
     for k, name in enumerate(names):
-        namespace[f"set{k}"] = getattr(cls, name).__set__
+        namespace[f"set{k}"] = _setter(cls, name)
         lines.append(f"    set{k}(o, {name})")
     lines += ["    set_span(o, span)", "    return o"]
     exec("\n".join(lines), namespace)  # the technique dataclasses itself uses for __init__
@@ -157,7 +161,9 @@ def tokenize(text: str) -> tuple[list[str], list[int]]:
 _MAX_NESTING = MAX_EXPR_DEPTH
 """Parentheses and calls nested deeper than this go to the Lark path (keeps recursion shallow)."""
 
-_Sized = tuple  # (node, depth, container start, container end, next token index)
+if TYPE_CHECKING:
+    _Sized = tuple[Expr, int, int, int, int]
+    """(node, depth, container start, container end, next token index)."""
 
 
 def _parse(source: Source) -> Model:
@@ -329,7 +335,7 @@ def _parse(source: Source) -> Model:
                             if toks[j] != ":":
                                 raise _Reject
                             found, j = sites_until(j + 1, ",", ")")
-                            edges.append(_edge(weight, tuple(found), source, cs, found[-1].span.end))
+                            edges.append(_edge(weight, tuple(found), source, cs, starts[j - 1] + len(toks[j - 1])))
                             if toks[j] == ")":
                                 break
                     output = toks[j + 2]
