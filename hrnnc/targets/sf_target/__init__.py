@@ -8,6 +8,6 @@ cubic-form decomposition) and :mod:`.sdk` (SF import shim and Program building).
 from __future__ import annotations
 
 from hrnnc.targets.sf_target.check_sf_degree import CheckSfDegree
-from hrnnc.targets.sf_target.target import SFTarget
+from hrnnc.targets.sf_target.target import SFTarget, load_cells
 
-__all__ = ["CheckSfDegree", "SFTarget"]
+__all__ = ["CheckSfDegree", "SFTarget", "load_cells"]

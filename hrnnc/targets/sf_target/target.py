@@ -32,9 +32,8 @@ class SFTarget(Target):
     """Strawberry Fields (qumodes): CZ/P/Z gates, exact cubic phases, homodyne with feed-forward.
 
     Trainable params are evaluated at their initial values: SF's free parameters cannot be
-    fed through the exact cubic decomposition, whose gate angles are nonlinear in them.
-    Recompile (``hrnnc.compile(..., params=...)`` is not needed: pass a model whose param
-    inits are the new values) to move them.
+    fed through the exact cubic decomposition, whose gate angles are nonlinear in them; to
+    move a param, compile a model whose ``param`` init is the new value.
     """
 
     name: ClassVar[str] = "sf"
