@@ -240,3 +240,20 @@ def test_homodyne_statistics_cubic_cell() -> None:
     exact = p_marginal_samples(after_dagger, q, 400, seed=23)
     assert stats.ks_2samp(reference, exact).pvalue > 0.01
     assert stats.skew(exact) > 0.3
+
+
+def test_unit_cells_on_one_engine_reproduce_the_sequence() -> None:
+    """preparation() then the {token: Program} cells on one engine give the sequence program's state."""
+    model = hrnnc.parse("hrnn two { qumodes 2; degree 3; on a { phase(0.12) 0 0 1; phase(0.3) 0 1; shift(0.2) 0; }"
+                        " on b { phase(-0.1) 1 1 1; shift(0.3) 1; } }")
+    target = SFTarget(squeezing=R)
+    cells = hrnnc.compile(model, target=target)
+    engine = sf.Engine("fock", backend_options={"cutoff_dim": 14})
+    engine.run(target.preparation(model))
+    engine.run(cells["a"])
+    stepwise = engine.run(cells["b"]).state
+    whole = sf.Engine("fock", backend_options={"cutoff_dim": 14}).run(
+        hrnnc.compile(model, target=target, inputs="a b")).state
+    assert abs(np.vdot(stepwise.ket(), whole.ket())) ** 2 >= 0.999
+    q, psi_sim = simulate(model, ["a", "b"])
+    assert fidelity(psi_sim, fock_to_grid(stepwise.ket(), q)) >= 0.99
