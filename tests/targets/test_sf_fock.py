@@ -242,6 +242,7 @@ def test_homodyne_statistics_cubic_cell() -> None:
     assert stats.skew(exact) > 0.3
 
 
+@pytest.mark.filterwarnings("ignore:The circuit consists of 2 disconnected components")
 def test_unit_cells_on_one_engine_reproduce_the_sequence() -> None:
     """preparation() then the {token: Program} cells on one engine give the sequence program's state."""
     model = hrnnc.parse("hrnn two { qumodes 2; degree 3; on a { phase(0.12) 0 0 1; phase(0.3) 0 1; shift(0.2) 0; }"

@@ -103,7 +103,8 @@ def test_cli_writes_blackbird_and_report(tmp_path: Path, capsys: pytest.CaptureF
     text = out.read_text(encoding="utf-8")
     prog = sf.io.loads(text)
     assert prog.num_subsystems == 3
-    assert text.splitlines()[3].startswith("Sgate(-0.5")
+    assert text.startswith("# hrnnc sf target: hbar = 1 (run with sf.hbar = 1), squeezing r = 0.5")
+    assert text.splitlines()[4].startswith("Sgate(-0.5")
     printed = capsys.readouterr().out
     assert "cubic_phase_gates: 12" in printed
 

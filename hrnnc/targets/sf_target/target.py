@@ -104,12 +104,17 @@ class SFTarget(Target):
     # -- output ----------------------------------------------------------------------------
 
     def dump(self, obj: Any) -> str:
-        """Blackbird text. For the unit-cell mapping, one program per token, each after a
-        ``# token: NAME`` comment line, separated by blank lines (split on those lines to load)."""
+        """Blackbird text after a ``# hrnnc: …`` comment giving ``hbar`` and ``squeezing``.
+
+        For the unit-cell mapping, one program per token, each after a ``# token: NAME``
+        comment line (:func:`load_cells` splits on those lines)."""
+        header = (f"# hrnnc sf target: hbar = {self.hbar:g} (run with sf.hbar = {self.hbar:g}), "
+                  f"squeezing r = {self.squeezing:g}; homodyne outcomes are in SF units "
+                  f"(language value = outcome / sqrt({self.hbar:g}))\n")
         if isinstance(obj, dict):
             parts = [f"{TOKEN_HEADER}{token}\n{to_blackbird(prog)}" for token, prog in obj.items()]
-            return "\n".join(parts)
-        return to_blackbird(obj)
+            return header + "\n".join(parts)
+        return header + to_blackbird(obj)
 
     def report(self, obj: Any) -> dict[str, Any]:
         if isinstance(obj, dict):
