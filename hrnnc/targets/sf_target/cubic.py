@@ -241,7 +241,7 @@ def _factored(form: Mapping[Monomial, Fraction], modes: Sequence[int]
     Uses SymPy (installed with Strawberry Fields); without it the search result stands.
     """
     try:
-        import sympy
+        import sympy  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - sympy comes with the sf extra
         return None
     symbols = sympy.symbols(f"x0:{len(modes)}")

@@ -38,13 +38,13 @@ def load_sf() -> Any:
     except ImportError as exc:
         raise TargetUnavailableError([error(Code.E0503, f"the 'sf' target cannot load safely: {exc}")]) from None
     try:
-        import scipy.integrate
+        import scipy.integrate  # type: ignore[import-untyped]
     except ImportError as exc:
         raise _unavailable(f"needs SciPy ({exc})") from None
     if not hasattr(scipy.integrate, "simps"):
-        scipy.integrate.simps = scipy.integrate.simpson  # type: ignore[attr-defined]
+        scipy.integrate.simps = scipy.integrate.simpson
     try:
-        import strawberryfields as sf
+        import strawberryfields as sf  # type: ignore[import-untyped]
     except ImportError as exc:
         raise _unavailable(f"needs strawberryfields ({exc})") from None
     return sf
@@ -61,10 +61,10 @@ def _feed_forward_class() -> type:
     conflates equal symbols too. This subclass builds a fresh, uncached symbol with the same
     name (SF and Blackbird print ``q<i>``) whose identity is part of its hash and equality.
     """
-    import sympy
+    import sympy  # type: ignore[import-untyped]
 
     load_sf()
-    from strawberryfields.parameters import MeasuredParameter
+    from strawberryfields.parameters import MeasuredParameter  # type: ignore[import-untyped]
 
     serial = itertools.count()
 
