@@ -39,6 +39,9 @@ Monomial = tuple[int, ...]
 MAX_SUBSETS_PER_GROUP = 6000
 """Budget of candidate subsets tried in one group before the polarization fallback is kept."""
 
+MAX_PRUNE_CUBES = 200
+"""The final drop-one pass (one least-squares solve per cube) runs only up to this many cubes."""
+
 
 @dataclass(frozen=True, slots=True)
 class Cube:
@@ -205,12 +208,14 @@ def _group_cubes(monomials: Mapping[Monomial, Fraction]) -> list[tuple[Fraction,
     for mono, coeff in monomials.items():
         naive.extend((coeff * lam, vec) for lam, vec in polarization(mono))
     merged = _merge(naive)
-    key = tuple(sorted((tuple(sorted(local[q] for q in mono)), c) for mono, c in monomials.items()))
-    found = _best_local(len(modes), key, len(merged))
+    # The search is scale-invariant: key it on the form divided by its first coefficient.
+    local_form = sorted((tuple(sorted(local[q] for q in mono)), c) for mono, c in monomials.items())
+    scale = local_form[0][1]
+    found = _best_local(len(modes), tuple((m, c / scale) for m, c in local_form), len(merged))
     if found is None:
         best = [(c.coefficient, c.as_dict()) for c in merged]
     else:
-        best = [(c, {modes[i]: e for i, e in enumerate(v) if e}) for c, v in found]
+        best = [(c * scale, {modes[i]: e for i, e in enumerate(v) if e}) for c, v in found]
     if len(modes) == 2 and len(best) > 3:
         binary = _binary_three(monomials, modes[0], modes[1])
         if binary is not None:
@@ -360,7 +365,8 @@ def decompose(form: Mapping[Monomial, float | Fraction]) -> list[Cube]:
     for group in _groups(exact):
         terms.extend(_group_cubes(group))
     cubes = _merge(terms)
-    cubes = _prune(cubes, exact)
+    if len(cubes) <= MAX_PRUNE_CUBES:
+        cubes = _prune(cubes, exact)
     if expand(cubes) != {m: c for m, c in exact.items() if c}:
         raise InternalError(f"cubic decomposition of {form} is not exact")
     return cubes
