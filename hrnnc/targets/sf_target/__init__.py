@@ -2,7 +2,8 @@
 
 Modules: :mod:`.target` (the :class:`SFTarget` plugin), :mod:`.check_sf_degree` (its limit
 analysis), :mod:`.lowering` (cells to an SF-independent gate list), :mod:`.cubic` (exact
-cubic-form decomposition) and :mod:`.sdk` (SF import shim and Program building).
+cubic-form decomposition search), :mod:`.closed_forms` (polarization identities, binary
+cubics, factoring over Q) and :mod:`.sdk` (SF import shim and Program building).
 """
 
 from __future__ import annotations
