@@ -108,7 +108,9 @@ UNITARY = {
                  "phase(-0.4) 0; } }", 24),
     "two_modes": ("hrnn two { qumodes 2; degree 3; on a { phase(0.12) 0 0 1; phase(0.3) 0 1; shift(0.2) 0; "
                   "phase(-0.1) 1 1 1; } }", 16),
-    "three_modes": ("examples/cubic_modes.hrnn", 12),
+    # Cell 'a' of examples/cubic_modes.hrnn (inlined so that edits to the example keep this test's cost).
+    "three_modes": ("hrnn three { qumodes 3; degree 3; param t = 0.2; param s = 0.5; on a { phase(t) 0 1 2; "
+                    "phase(t / 2) 0 0 1; phase(s) 1 2; } }", 12),
 }
 
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import hrnnc
-from hrnnc.diagnostics import Code, TargetUnavailableError
-from hrnnc.ir import RegisterKind
+from hrnnc.diagnostics import Code, TargetError, TargetUnavailableError
+from hrnnc.ir import MeasureStab, Phase, RegisterKind
 
 sf = pytest.importorskip("hrnnc.targets.sf_target.sdk").load_sf()
 
@@ -28,8 +28,15 @@ INLINE = {
 }
 
 
+def sf_degree(model: hrnnc.Model) -> int:
+    edges = [s.sites for s in model.statements() if isinstance(s, Phase)]
+    edges += [e.sites for s in model.statements() if isinstance(s, MeasureStab) for e in s.edges]
+    return max((len(e) for e in edges), default=0)
+
+
 def models() -> list[tuple[str, hrnnc.Model]]:
     out = [(p.stem, hrnnc.parse(p)) for p in EXAMPLES]
+    out = [(name, m) for name, m in out if sf_degree(m) <= 3]
     out += [(name, hrnnc.parse(text)) for name, text in INLINE.items()]
     return out
 
@@ -49,6 +56,15 @@ def signature(prog) -> list[tuple[str, tuple[int, ...], tuple[str, ...]]]:
 
 def test_qumode_examples_exist() -> None:
     assert any(m.size >= 3 and m.k == 3 for _, m in models())
+
+
+def test_examples_beyond_cubic_are_clean_errors() -> None:
+    """Qumode examples with edges of degree 4+ (if any) fail with E0502 only."""
+    for path in EXAMPLES:
+        if sf_degree(hrnnc.parse(path)) > 3:
+            with pytest.raises(TargetError) as info:
+                hrnnc.compile(path, target="sf")
+            assert {d.code for d in info.value.diagnostics} == {Code.E0502}
 
 
 @pytest.mark.parametrize("name, model", models(), ids=[n for n, _ in models()])
