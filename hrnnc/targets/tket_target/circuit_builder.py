@@ -100,30 +100,30 @@ def build_circuit(ops: Sequence[Op], qubits: int, bits: int, name: str | None = 
         kind = op[0]
         if kind == "h":
             q = op[1]
-            pending[q] = _mul(_H, pending.get(q, (1, 0, 0, 1)))  # type: ignore[arg-type]
+            pending[q] = _mul(_H, pending.get(q, (1, 0, 0, 1)))
         elif kind == "p":
-            q, angle = op[1], op[2]  # type: ignore[misc]
+            q, angle = op[1], op[2]
             u = pending.get(q, (1, 0, 0, 1))
             e = cmath.exp(1j * angle)
-            pending[q] = (u[0], u[1], e * u[2], e * u[3])  # type: ignore[index]
+            pending[q] = (u[0], u[1], e * u[2], e * u[3])
         elif kind == "cnz":
             sites = op[1]
-            for q in sites:  # type: ignore[union-attr]
+            for q in sites:
                 if q in pending and not _is_diagonal(pending[q]):
                     flush(q)
-            args = [_q(q) for q in sites]  # type: ignore[union-attr]
-            if len(sites) == 2:  # type: ignore[arg-type]
-                circ.CZ(sites[0], sites[1])  # type: ignore[index]
+            args = [_q(q) for q in sites]
+            if len(sites) == 2:
+                circ.CZ(sites[0], sites[1])
                 log({"args": args, "op": {"type": "CZ"}})
             else:
-                circ.add_gate(OpType.CnZ, list(sites))  # type: ignore[arg-type]
+                circ.add_gate(OpType.CnZ, list(sites))
                 log({"args": args, "op": {"n_qb": len(args), "type": "CnZ"}})
         elif kind == "measure":
-            flush(op[1])  # type: ignore[arg-type]
-            circ.Measure(op[1], op[2])  # type: ignore[misc]
-            log({"args": [_q(op[1]), ["c", [op[2]]]], "op": {"type": "Measure"}})  # type: ignore[misc]
+            flush(op[1])
+            circ.Measure(op[1], op[2])
+            log({"args": [_q(op[1]), ["c", [op[2]]]], "op": {"type": "Measure"}})
         elif kind == "reset":
-            pending.pop(op[1], None)  # type: ignore[arg-type]
+            pending.pop(op[1], None)
             circ.Reset(op[1])
             log({"args": [_q(op[1])], "op": {"type": "Reset"}})
         else:  # pragma: no cover - the lowering makes only the kinds above

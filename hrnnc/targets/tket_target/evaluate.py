@@ -41,7 +41,7 @@ def _single(name: str, params: list[float]) -> np.ndarray:
         return _ry(params[0])
     if name == "PhasedX":  # Rz(φ) Rx(θ) Rz(−φ)
         theta, phi = params
-        return _rz(phi) @ _rx(theta) @ _rz(-phi)
+        return np.asarray(_rz(phi) @ _rx(theta) @ _rz(-phi))
     if name == "X":
         return np.array([[0, 1], [1, 0]], dtype=complex)
     if name == "Z":

@@ -30,7 +30,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from typing import Iterable, Sequence, Union
+from typing import Any, Iterable, Sequence, Union
 
 TWO_PI = 2.0 * math.pi
 ANGLE_TOL = 1e-9
@@ -43,7 +43,7 @@ Term = tuple[int, ...]
 
 # Abstract native ops: ("h", q) Hadamard; ("cnz", sites) multi-controlled Z (CZ for 2);
 # ("p", q, angle) the phase diag(1, e^{i angle}); ("measure", q, bit); ("reset", q).
-Op = Union[tuple[str, int], tuple[str, Term], tuple[str, int, float]]
+Op = tuple[Any, ...]
 
 
 def wrap(angle: float) -> float:
@@ -80,11 +80,11 @@ def estimate(level: int, angle: float, opts: SynthesisOptions) -> int:
     if level > opts.arity:
         if opts.ancilla is not None and level <= 2 * opts.arity - 2:
             return 2 + (1 if is_pi(angle) else 2 * (level - opts.arity + 1))
-        return 2 ** level - 2
+        return (1 << level) - 2
     if is_pi(angle):
         return 1
-    if opts.ancilla is not None and level < opts.arity and level > 2:
-        return 2
+    if opts.ancilla is not None and level > 2:
+        return 2 if level < opts.arity else 4  # at A: sandwich + residual through the ancilla
     return 2 * (level - 1)
 
 
@@ -192,9 +192,9 @@ def _choose(weighted: Sequence[tuple[Term, float]], poly: dict[Term, float],
                     ancillas += anc
                     if rest is not None:
                         changes[rest] = changes.get(rest, 0.0) + added
-                key = (_cost_delta(current, changes, opts), ancillas)
-                if best is None or key < best:
-                    best, best_pick = key, pick
+                total = (_cost_delta(current, changes, opts), ancillas)
+                if best is None or total < best:
+                    best, best_pick = total, pick
             for i, j in zip(group, best_pick):
                 picks[i] = menus[i][j]
             continue
@@ -203,6 +203,7 @@ def _choose(weighted: Sequence[tuple[Term, float]], poly: dict[Term, float],
             best_key: tuple[int, int, int] | None = None
             best_j = 0
             for j, (rest, added, anc) in enumerate(effects[i]):
+                key: tuple[int, int, int]
                 if rest is None:
                     key = (0, anc, 0)
                 else:

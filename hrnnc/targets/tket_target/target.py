@@ -149,7 +149,7 @@ class TketTarget(Target):
         if self.format == "qasm":
             from pytket import OpType
             from pytket.passes import AutoRebase
-            from pytket.qasm import circuit_to_qasm_str
+            from pytket.qasm import circuit_to_qasm_str  # type: ignore[attr-defined]
 
             copy = circ.copy()
             AutoRebase({OpType.CZ, OpType.Rz, OpType.Rx, OpType.Measure, OpType.Reset}).apply(copy)
