@@ -121,9 +121,16 @@ def test_measurements_and_reset() -> None:
     assert cell.ops[2].args == (Measured(0),) and cell.ops[-1].args == (-0.25, 0.0)
 
 
+CUBIC_MODES = """hrnn cubic_modes { qumodes 3; degree 3; param t = 0.2; param s = 0.5;
+  on a { phase(t) 0 1 2; phase(t / 2) 0 0 1; phase(s) 1 2; }
+  on b { shift(0.3) 2; measure stab(0; t: 0 1 2, t / 2: 0 0 1) -> n0; }
+  on read { measure p 1 -> y1; measure q 2 -> y2; }
+  on r { reset 1; } }"""
+
+
 def test_example_cubic_cell_counts() -> None:
-    """examples/cubic_modes.hrnn: 4 cubic phases for cell 'a' (7 with one identity per monomial)."""
-    model = hrnnc.parse("examples/cubic_modes.hrnn")
+    """examples/cubic_modes.hrnn (as of issue 7): 4 cubic phases for cell 'a' (7 with one identity per monomial)."""
+    model = hrnnc.parse(CUBIC_MODES)
     cells = SFTarget().lower(model)
     assert (cells["a"].cubic_phase_gates, cells["a"].naive_cubic_phase_gates) == (4, 7)
     assert cells["b"].cubic_phase_gates == 8 and cells["read"].cubic_phase_gates == 0
@@ -152,7 +159,7 @@ def test_degree_four_edge_is_a_clean_error() -> None:
 
 def test_qubit_model_is_rejected() -> None:
     with pytest.raises(TargetError) as info:
-        hrnnc.compile("examples/mermin_peres.hrnn", target="sf")
+        hrnnc.compile("hrnn qb { qubits 2; degree 2; on a { phase(pi) 0 1; } }", target="sf")
     assert info.value.diagnostics[0].code is Code.E0501
 
 
@@ -164,4 +171,4 @@ def test_options_are_validated() -> None:
     with pytest.raises(ConfigurationError):
         SFTarget(squeezing=-1.0)
     with pytest.raises(ConfigurationError):
-        hrnnc.compile("examples/cubic_modes.hrnn", target="sf", cutoff=3)
+        hrnnc.compile(CUBIC_MODES, target="sf", cutoff=3)

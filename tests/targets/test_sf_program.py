@@ -41,6 +41,15 @@ def models() -> list[tuple[str, hrnnc.Model]]:
     return out
 
 
+CUBIC_MODES = """hrnn cubic_modes { qumodes 3; degree 3; param t = 0.2; param s = 0.5;
+  on a { phase(t) 0 1 2; phase(t / 2) 0 0 1; phase(s) 1 2; }
+  on b { shift(0.3) 2; measure stab(0; t: 0 1 2, t / 2: 0 0 1) -> n0; }
+  on read { measure p 1 -> y1; measure q 2 -> y2; }
+  on r { reset 1; } }
+"""
+"""examples/cubic_modes.hrnn as of issue 7 (inlined: the counts below are pinned to it)."""
+
+
 def arg_text(a: object) -> str:
     return str(a) if not isinstance(a, (int, float, np.floating)) else repr(round(float(a), 12))
 
@@ -98,7 +107,7 @@ def test_unit_cells_dump_and_load(name: str, model: hrnnc.Model) -> None:
 
 def test_report_counts_match_program() -> None:
     target = SFTarget()
-    prog = hrnnc.compile("examples/cubic_modes.hrnn", target=target, inputs="a b read r a")
+    prog = hrnnc.compile(CUBIC_MODES, target=target, inputs="a b read r a")
     report = target.report(prog)
     counted: dict[str, int] = {}
     for cmd in prog.circuit:
@@ -113,7 +122,9 @@ def test_cli_writes_blackbird_and_report(tmp_path: Path, capsys: pytest.CaptureF
     from hrnnc.cli import main
 
     out = tmp_path / "out.xbb"
-    code = main(["compile", "examples/cubic_modes.hrnn", "--target", "sf", "--input", "a b read",
+    source = tmp_path / "cubic_modes.hrnn"
+    source.write_text(CUBIC_MODES, encoding="utf-8")
+    code = main(["compile", str(source), "--target", "sf", "--input", "a b read",
                  "--squeezing", "0.5", "--hbar", "1", "-o", str(out), "--report"])
     assert code == 0
     text = out.read_text(encoding="utf-8")
@@ -142,7 +153,7 @@ def test_feed_forward_parameters_are_not_shared_between_programs() -> None:
 
 def test_importing_hrnnc_never_imports_sf() -> None:
     code = ("import sys, hrnnc; from hrnnc.targets import target_class; cls = target_class('sf'); "
-            "m = hrnnc.parse('examples/cubic_modes.hrnn'); cls().lower(m); "
+            f"m = hrnnc.parse({CUBIC_MODES!r}); cls().lower(m); "
             "from hrnnc.cli import build_parser; build_parser(); "
             "assert not any(k.startswith('strawberryfields') for k in sys.modules), 'SF imported'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path.cwd())
@@ -155,7 +166,7 @@ def test_missing_sf_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     sdk.load_sf.cache_clear()
     try:
         with pytest.raises(TargetUnavailableError) as info:
-            hrnnc.compile("examples/cubic_modes.hrnn", target="sf", inputs="a")
+            hrnnc.compile(CUBIC_MODES, target="sf", inputs="a")
     finally:
         sdk.load_sf.cache_clear()
     assert info.value.diagnostics[0].code is Code.E0503
