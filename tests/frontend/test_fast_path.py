@@ -404,3 +404,20 @@ def test_tokenize_offsets_point_at_the_tokens() -> None:
     assert all(text[s:s + len(t)] == t for t, s in real)
     assert [t for t, _ in real][:8] == ["hrnn", "m", "{", "qubits", "2", ";", "param", "a"]
     assert "1.5e3" in toks and ".5" in toks and "->" in toks and "x" not in toks
+
+
+def test_collector_state_is_restored() -> None:
+    """fast_parse turns cyclic GC off while parsing; it leaves it as it found it, frozen nothing."""
+    import gc
+
+    text = "hrnn m { qubits 1; degree 1; on a { reset 0; } }"
+    assert gc.isenabled()
+    for enabled in (True, False):
+        if not enabled:
+            gc.disable()
+        try:
+            assert fast_parse(Source("<t>", text)) is not None
+            assert fast_parse(Source("<t>", "hrnn m {")) is None
+            assert gc.isenabled() == enabled and gc.get_freeze_count() == 0
+        finally:
+            gc.enable()
