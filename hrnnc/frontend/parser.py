@@ -43,29 +43,38 @@ def lark_parser() -> Lark:
 _TERMINAL_WORDS = {
     "NAME": "a name",
     "NUMBER": "a number",
-    "REGISTER_KIND": "'qubits' or 'qumodes'",
+    "REGISTER_KIND": "'qubits'|'qumodes'",
     "BASIS": "a basis (z, x, q or p)",
-    "ADD_OP": "'+' or '-'",
-    "MUL_OP": "'*' or '/'",
+    "ADD_OP": "'+'|'-'",
+    "MUL_OP": "'*'|'/'",
     "$END": "end of file",
 }
+"""Words for terminals; ``|`` separates several words that one terminal stands for."""
+
+
+_KEYWORD_PATTERN = re.compile(r"^([a-z]+)\(\?!\[A-Za-z_0-9\]\)$")
 
 
 @functools.cache
 def _terminal_words() -> dict[str, str]:
-    from lark.lexer import PatternStr
+    from lark.lexer import PatternRE, PatternStr
 
     words = dict(_TERMINAL_WORDS)
     for term in lark_parser().terminals:
         if isinstance(term.pattern, PatternStr):
             words.setdefault(term.name, f"'{term.pattern.value}'")
+        elif isinstance(term.pattern, PatternRE):
+            keyword = _KEYWORD_PATTERN.match(term.pattern.value)
+            if keyword:
+                words.setdefault(term.name, f"'{keyword.group(1)}'")
     return words
 
 
 def describe_expected(names: set[str] | frozenset[str]) -> str:
     """Lark terminal names → words a user reads (never Lark's internal names)."""
     words = _terminal_words()
-    described = sorted({words.get(n, n.lower()) for n in names if n not in ("WS", "COMMENT")})
+    described = sorted({word for n in names if n not in ("WS", "COMMENT")
+                        for word in words.get(n, n.lower()).split("|")})
     if not described:
         return ""
     if len(described) == 1:

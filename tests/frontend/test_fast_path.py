@@ -315,9 +315,20 @@ def test_fast_path_defers_on_every_error(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "hrnn m { qubits2; degree3; on a { reset 0; } }",         # Lark's contextual lexer splits these
+    "hrnn m { qubits2; degree3; on a { reset 0; } }",         # keywords are whole words in both paths
     "hrnnm { qubits 2; degree 2; }",
-    "hrnn m { qubits 2; degree 2; on a { measurez 0 -> y; phase(1)0 1; } }",
+    "hrnn m { qubits 2; degree 2; on a { measurez 0 -> y; } }",
+])
+def test_glued_keywords_are_errors_in_both_paths(text: str) -> None:
+    """Regression: Lark's contextual lexer once split 'degree3' into 'degree 3'."""
+    source = Source("<t>", text)
+    reference, diagnostics = lark_path(source)
+    assert reference is None and [d.code.value for d in diagnostics][:1] == ["E0102"]
+    assert fast_parse(source) is None
+
+
+@pytest.mark.parametrize("text", [
+    "hrnn m { qubits 2; degree 2; on a { phase(1)0 1; } }",   # a number right after ')' is fine
     "hrnn m { qubits 2; degree 2; param a = " + "(" * 150 + "1" + ")" * 150 + "; }",  # deeper than the fast path nests
 ])
 def test_rare_valid_forms_go_to_the_lark_path(text: str) -> None:

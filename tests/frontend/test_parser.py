@@ -158,3 +158,35 @@ def test_undecodable_bytes_are_reported_at_their_offset(data: bytes, offset: int
     _, diagnostics = decode(data, "bin")
     assert [d.code for d in diagnostics] == [Code.E0002]
     assert diagnostics[0].span is not None and diagnostics[0].span.start == offset
+
+
+@pytest.mark.parametrize("text, where", [
+    ("hrnn m { qubits 2; degree3; }", "degree3"),
+    ("hrnn m { qubits 2; degree 2; on a { measure z0 -> y; } }", "z0"),
+    ("hrnn m { qubits 2; degree 2; on a { reset0; } }", "reset0"),
+    ("hrnnm { qubits 2; degree 2; }", "hrnnm"),
+])
+def test_keywords_are_whole_words(text: str, where: str) -> None:
+    """A keyword followed by a name character is a different word (regression: 'degree3' read as 'degree 3')."""
+    with pytest.raises(ParseFailedError) as info:
+        lark_model_or_raise(text)
+    first = info.value.diagnostics[0]
+    assert first.code is Code.E0102 and first.span is not None
+    assert text[first.span.start:first.span.end] == where
+
+
+@pytest.mark.parametrize("digits", ["\u0663", "\u0662", "\uff12", "\u00b2"])
+def test_only_ascii_digits_are_numbers(digits: str) -> None:
+    """Regression: NUMBER used \\d, which admits every Unicode digit ('qubits ٣;' was 3 qubits)."""
+    with pytest.raises(ParseFailedError) as info:
+        lark_model_or_raise(f"hrnn m {{ qubits {digits}; degree 1; }}")
+    assert info.value.diagnostics[0].code is Code.E0101
+
+
+def lark_model_or_raise(text: str) -> Model:
+    source = Source("<t>", text)
+    tree, diagnostics = parse_tree(source)
+    if tree is None:
+        raise ParseFailedError(diagnostics)
+    model, diagnostics = lower(tree, source)
+    return model
