@@ -119,3 +119,15 @@ def test_no_traceback_for_bad_input(tmp_path: Path, data: bytes) -> None:
     proc = subprocess.run([sys.executable, "-m", "hrnnc.cli", "check", str(path)], capture_output=True, text=True)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr and "error[E" in proc.stderr
+
+
+def test_target_flags_do_not_clash_and_are_rejected_for_other_targets(capsys: pytest.CaptureFixture[str]) -> None:
+    """Each target-specific flag has one owner; giving it to another target is a usage error (exit 2)."""
+    from hrnnc.cli import build_parser
+
+    _, owners = build_parser()
+    assert {"transpile", "arity", "hbar"} <= set(owners)
+    assert owners["transpile"] == "qiskit" and owners["arity"] == "tket" and owners["hbar"] == "sf"
+    assert main(["compile", str(EXAMPLE), "--target", "qiskit", "--arity", "2"]) == 2
+    assert "--arity is an option of the 'tket' target" in capsys.readouterr().err
+    assert main(["compile", str(EXAMPLE), "--target", "qiskit", "--squeezing", "1"]) == 2
