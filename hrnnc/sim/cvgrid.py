@@ -122,42 +122,51 @@ def apply_shift(psi: np.ndarray, momenta: np.ndarray, site: int, amount: float) 
     return np.fft.ifft(spectrum, axis=site)
 
 
+def mode_rows(psi: np.ndarray, site: int, dq: float) -> tuple[np.ndarray, np.ndarray]:
+    """Weights ``w_i`` and rows ``u_i`` (shape ``(k, P)``) with ``ρ_site = Σ w_i u_i u_i†``.
+
+    ``ρ_site`` is the reduced density matrix of the mode on the grid (other modes
+    integrated with ``dq``). With at most ``P`` columns the columns themselves are used;
+    otherwise ``ρ`` is diagonalized, so a density costs ``O(P^(n+1))``, not padded FFTs
+    of the whole wavefunction.
+    """
+    points = psi.shape[site]
+    matrix = np.moveaxis(psi, site, 0).reshape(points, -1)
+    scale = dq ** (psi.ndim - 1)
+    if matrix.shape[1] <= points:
+        return np.full(matrix.shape[1], scale), matrix.T
+    rho = (matrix @ matrix.conj().T) * scale
+    weights, vectors = np.linalg.eigh(rho)
+    keep = weights > 1e-15 * max(weights.max(), 1e-300)
+    return weights[keep], vectors[:, keep].T
+
+
 def p_density(psi: np.ndarray, q: np.ndarray, site: int, pad: int) -> tuple[np.ndarray, np.ndarray]:
     """Density of a p-homodyne outcome on ``site`` at momentum spacing ``π/(pad·L)``.
 
     Zero-padding the window by ``pad`` evaluates the continuous Fourier transform
     ``Φ(p) = (2π)^{-1/2} ∫ ψ e^{−ipq} dq`` on a finer momentum grid.
     """
-    n, dq = psi.ndim, q[1] - q[0]
-    spectrum = np.fft.fft(psi, n=pad * q.shape[0], axis=site)
-    weights = np.abs(spectrum) ** 2
-    other = tuple(a for a in range(n) if a != site)
-    dens = weights.sum(axis=other) if other else weights
-    dens = dens * dq * dq / (2 * np.pi) * dq ** (n - 1)
-    values = 2 * np.pi * np.fft.fftfreq(pad * q.shape[0], dq)
+    points, dq = q.shape[0], q[1] - q[0]
+    weights, rows = mode_rows(psi, site, dq)
+    spectrum = np.fft.fft(rows, n=pad * points, axis=1)
+    dens = (weights[:, None] * (spectrum.real ** 2 + spectrum.imag ** 2)).sum(axis=0) * dq * dq / (2 * np.pi)
+    values = 2 * np.pi * np.fft.fftfreq(pad * points, dq)
     order = np.argsort(values)
     return values[order], dens[order]
 
 
 def q_density(psi: np.ndarray, q: np.ndarray, site: int, pad: int) -> tuple[np.ndarray, np.ndarray]:
     """Density of a q-homodyne outcome on ``site`` at spacing ``dq/pad`` (band-limited interpolation)."""
-    n, points, dq = psi.ndim, q.shape[0], q[1] - q[0]
-    spectrum = np.fft.fft(psi, axis=site)
+    points, dq = q.shape[0], q[1] - q[0]
+    weights, rows = mode_rows(psi, site, dq)
+    spectrum = np.fft.fft(rows, axis=1)
     half = points // 2
-    padded_shape = list(psi.shape)
-    padded_shape[site] = pad * points
-    padded = np.zeros(padded_shape, dtype=DTYPE)
-    lo = [slice(None)] * n
-    hi = [slice(None)] * n
-    lo[site], hi[site] = slice(0, half), slice(pad * points - half, None)
-    src_lo, src_hi = list(lo), [slice(None)] * n
-    src_hi[site] = slice(points - half, None)
-    padded[tuple(lo)] = spectrum[tuple(src_lo)]
-    padded[tuple(hi)] = spectrum[tuple(src_hi)]
-    fine = np.fft.ifft(padded, axis=site) * pad
-    other = tuple(a for a in range(n) if a != site)
-    weights = np.abs(fine) ** 2
-    dens = (weights.sum(axis=other) if other else weights) * dq ** (n - 1)
+    padded = np.zeros((rows.shape[0], pad * points), dtype=DTYPE)
+    padded[:, :half] = spectrum[:, :half]
+    padded[:, pad * points - half:] = spectrum[:, points - half:]
+    fine = np.fft.ifft(padded, axis=1) * pad
+    dens = (weights[:, None] * (fine.real ** 2 + fine.imag ** 2)).sum(axis=0)
     values = q[0] + (dq / pad) * np.arange(pad * points)
     return values, dens
 
@@ -199,5 +208,5 @@ def factor_out(psi: np.ndarray, site: int, tol: float = 1e-6) -> np.ndarray | No
 
 
 __all__ = ["AUTO_WIDTH_SIGMAS", "Grid", "along", "apply_shift", "check_squeezing", "condition_p", "condition_q",
-           "factor_out", "insert_mode", "normalize", "p_density", "p_squeezed", "phase_exponent", "q_density",
-           "q_squeezed"]
+           "contract", "factor_out", "insert_mode", "mode_rows", "normalize", "p_density", "p_squeezed",
+           "phase_exponent", "q_density", "q_squeezed"]

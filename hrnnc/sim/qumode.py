@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
 DENSITY_PAD = 8
 """Outcome densities are tabulated on a grid this many times finer than the FFT grid."""
+PHASE_CACHE_BYTES = 256 << 20
+"""Memory for phase factors shared by all shots of :func:`sample`."""
 WORKING_COPIES = 6
 """Wavefunction-sized arrays alive at once (FFT scratch, phase exponents), for the memory check."""
 
@@ -127,9 +129,12 @@ class _State:
         other.psi = self.psi.copy()
         return other
 
-    def unitary(self, op: _Op) -> None:
+    def phase_factor(self, op: _Phases) -> np.ndarray:
+        return np.exp(1j * cvgrid.phase_exponent(self.q, list(op.terms), self.psi.ndim))
+
+    def unitary(self, op: _Op, factor: np.ndarray | None = None) -> None:
         if isinstance(op, _Phases):
-            self.psi = self.psi * np.exp(1j * cvgrid.phase_exponent(self.q, list(op.terms), self.psi.ndim))
+            self.psi = self.psi * (self.phase_factor(op) if factor is None else factor)
         elif isinstance(op, _Shift):
             self.psi = cvgrid.apply_shift(self.psi, self.k, op.site, op.amount)
 
@@ -291,13 +296,14 @@ def sample(
     out = np.empty((shots, m))
     head = ops[first] if first < len(ops) else None
     shared = start.density(head) if isinstance(head, _Homodyne) else None  # identical for every shot
+    factors = _phase_cache(start, ops[first:], first)
     with Progress("sampling", progress) as bar:
         for shot in range(shots):
             state = start.copy()
             col = 0
             for i, op in enumerate(ops[first:], first):
                 if not isinstance(op, _Homodyne):
-                    state.unitary(op)
+                    state.unitary(op, factors.get(i))
                     continue
                 y = _draw(rng, *(shared if i == first and shared is not None else state.density(op)))
                 state.collapse(op, y)
@@ -306,6 +312,17 @@ def sample(
                     col += 1
             bar.update((shot + 1) / max(1, shots))
     return out
+
+
+def _phase_cache(state: _State, ops: Sequence[_Op], offset: int) -> dict[int, np.ndarray]:
+    """``exp(i f)`` of the phase blocks every shot applies, within :data:`PHASE_CACHE_BYTES`."""
+    cache: dict[int, np.ndarray] = {}
+    used = 0
+    for i, op in enumerate(ops, offset):
+        if isinstance(op, _Phases) and used + state.psi.nbytes <= PHASE_CACHE_BYTES:
+            cache[i] = state.phase_factor(op)
+            used += state.psi.nbytes
+    return cache
 
 
 def output_densities(

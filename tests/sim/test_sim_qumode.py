@@ -176,3 +176,18 @@ def test_outcome_count_is_checked(cv: hrnnc.Model) -> None:
         qumode.final_wavefunction(cv, "s s0", outcomes=[0.1])
     with pytest.raises(ValueError, match="fewer than 2"):
         qumode.outcome_density(cv, "p0", outcomes=[0.0])
+
+
+def test_three_modes_middle_stabilizer() -> None:
+    """Three modes, chain e^{i(g q0 q1 + h q1 q2)}: N_1 matching has width e^{-r}/√2; p_1 alone sees
+    variance (g² + h²) e^{2r}/2 + e^{-2r}/2."""
+    model = hrnnc.parse("hrnn t { qumodes 3; degree 2; on c { phase(0.4) 0 1; phase(-0.3) 1 2; } "
+                        "on s { measure stab(1; 0.4: 0 1, -0.3: 1 2) -> y; } on p1 { measure p 1 -> y; } }")
+    grid = Grid(points=64)
+    _, mean, var = _moments(*qumode.outcome_density(model, "c s", grid=grid))
+    assert mean == pytest.approx(0.0, abs=1e-8)
+    assert math.sqrt(var) == pytest.approx(math.exp(-1) / math.sqrt(2), rel=1e-4)
+    _, _, var = _moments(*qumode.outcome_density(model, "c p1", grid=grid))
+    assert var == pytest.approx(0.25 * math.exp(2) / 2 + math.exp(-2) / 2, rel=1e-4)
+    samples = qumode.sample(model, "c s p1", 40, seed=2, grid=grid)
+    assert samples.shape == (40, 2) and np.all(np.isfinite(samples))
