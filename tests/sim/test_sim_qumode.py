@@ -191,3 +191,18 @@ def test_three_modes_middle_stabilizer() -> None:
     assert var == pytest.approx(0.25 * math.exp(2) / 2 + math.exp(-2) / 2, rel=1e-4)
     samples = qumode.sample(model, "c s p1", 40, seed=2, grid=grid)
     assert samples.shape == (40, 2) and np.all(np.isfinite(samples))
+
+
+def test_q_measurement_conditions_partner_and_re_prepares() -> None:
+    """e^{iγ q0 q1}, q_0 → y: mode 1 carries momentum γy (e^{iγ y q1} χ(q1)); mode 0 is q-squeezed at y."""
+    model = hrnnc.parse("hrnn m { qumodes 2; degree 2; on cz { phase(0.7) 0 1; } on q0 { measure q 0 -> y; } }")
+    r, y = 0.5, 0.83
+    grid = Grid(points=128)
+    psi = qumode.final_wavefunction(model, "cz q0", squeezing=r, grid=grid, outcomes=[y])
+    q, dq = grid.positions(r), grid.spacing(r)
+    narrow, wide = math.exp(-r), math.exp(r)
+    mode0 = np.exp(-(q - y) ** 2 / (2 * narrow ** 2))
+    mode1 = np.exp(-q ** 2 / (2 * wide ** 2) + 1j * 0.7 * y * q)
+    expected = np.outer(mode0, mode1)
+    expected /= math.sqrt(np.sum(np.abs(expected) ** 2) * dq ** 2)
+    assert abs(np.vdot(expected, psi) * dq ** 2) == pytest.approx(1.0, abs=1e-6)
