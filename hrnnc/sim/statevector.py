@@ -130,11 +130,15 @@ class Register:
     def outcomes(self, op: Split) -> list[Outcome]:
         """The possible outcomes of ``op`` with their probabilities (not yet pruned)."""
         self.expand()
-        w, big = op.site, self.norm2
+        w = op.site
         af, bf = _real_halves(self.psi, w)
+        # Probabilities come from the halves' own norms, never as "1 - p" against the tracked
+        # norm: rounding drift there turned exactly-zero branches into 1e-13 ones that later
+        # vanished (E0601 on a valid model).
+        na, nb = _dot(af, af), _dot(bf, bf)
+        big = na + nb
         if op.basis == "z":
-            na = _dot(af, af)
-            return [Outcome(0, na / big, 0, na), Outcome(1, 1.0 - na / big, 1, big - na)]
+            return [Outcome(0, na / big, 0, na), Outcome(1, nb / big, 1, nb)]
         if op.reset:
             pure = self._unentangled(af, bf)
             if pure is not None:
