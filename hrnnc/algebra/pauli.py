@@ -8,9 +8,10 @@ A string is a pair of Python ints ``(x, z)``: bit ``j`` of ``x`` / ``z`` says wh
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable, Mapping
 
 from hrnnc.algebra.numbers import QI, Scalar, format_terms, i_power
+from hrnnc.algebra.sparse import SparseSum
 
 Key = tuple[int, int]
 """A Pauli string ``(x, z)``."""
@@ -74,97 +75,33 @@ def string_weight(k: Key) -> int:
     return (k[0] | k[1]).bit_count()
 
 
-class PauliSum:
+class PauliSum(SparseSum):
     """An immutable sum of Pauli strings with exact Q(i) coefficients."""
 
-    __slots__ = ("terms", "_hash")
-
-    terms: Mapping[Key, QI]
-    """Nonzero coefficient of each string (treat as read-only)."""
-
-    def __init__(self, terms: Mapping[Key, Scalar] | Iterable[tuple[Key, Scalar]] = ()):
-        items = terms.items() if isinstance(terms, Mapping) else terms
-        acc: dict[Key, QI] = {}
-        for key, coef in items:
-            x, z = key
-            if x < 0 or z < 0:
-                raise ValueError("Pauli masks are non-negative")
-            value = acc.get((x, z), QI()) + QI.coerce(coef)
-            if value:
-                acc[(x, z)] = value
-            else:
-                acc.pop((x, z), None)
-        self.terms = acc
-        self._hash: int | None = None
+    __slots__ = ()
+    unit_key = (0, 0)
 
     @classmethod
-    def _from_dict(cls, terms: dict[Key, QI]) -> PauliSum:
-        out = cls.__new__(cls)
-        out.terms = terms
-        out._hash = None
-        return out
+    def _canonical_key(cls, key: Key) -> Key:
+        x, z = key
+        if x < 0 or z < 0:
+            raise ValueError("Pauli masks are non-negative")
+        return (x, z)
 
-    def __add__(self, other: PauliSum | Scalar) -> PauliSum:
-        other = _as_sum(other)
-        out = dict(self.terms)
-        for key, coef in other.terms.items():
-            value = out.get(key, QI()) + coef
-            if value:
-                out[key] = value
-            else:
-                out.pop(key, None)
-        return PauliSum._from_dict(out)
-
-    __radd__ = __add__
-
-    def __neg__(self) -> PauliSum:
-        return PauliSum._from_dict({k: -c for k, c in self.terms.items()})
-
-    def __sub__(self, other: PauliSum | Scalar) -> PauliSum:
-        return self + (-_as_sum(other))
-
-    def __rsub__(self, other: Scalar) -> PauliSum:
-        return _as_sum(other) - self
-
-    def __mul__(self, other: PauliSum | Scalar) -> PauliSum:
-        if not isinstance(other, PauliSum):
-            c = QI.coerce(other)
-            return PauliSum._from_dict({k: v * c for k, v in self.terms.items()} if c else {})
+    def _product_terms(self, other: PauliSum) -> dict[Key, QI]:
         out: dict[Key, QI] = {}
         for k1, c1 in self.terms.items():
             for k2, c2 in other.terms.items():
                 e, k3 = string_product(k1, k2)
                 out[k3] = out.get(k3, QI()) + c1 * c2 * i_power(e)
-        return PauliSum._from_dict({k: v for k, v in out.items() if v})
+        return out
 
-    def __rmul__(self, other: Scalar) -> PauliSum:
-        return self * other
-
-    def commutator(self, other: PauliSum) -> PauliSum:
-        return PauliSum._from_dict(bracket_terms(self.terms, other.terms))
+    def _bracket(self, other: PauliSum) -> dict[Key, QI]:
+        return bracket_terms(self.terms, other.terms)
 
     @property
     def num_terms(self) -> int:
         return len(self.terms)
-
-    def __iter__(self) -> Iterator[tuple[Key, QI]]:
-        return iter(self.terms.items())
-
-    def __bool__(self) -> bool:
-        return bool(self.terms)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, PauliSum):
-            return NotImplemented
-        return self.terms == other.terms
-
-    def __hash__(self) -> int:
-        if self._hash is None:
-            self._hash = hash(frozenset(self.terms.items()))
-        return self._hash
-
-    def __repr__(self) -> str:
-        return f"PauliSum({self})"
 
     def __str__(self) -> str:
         return format_terms(self.terms, string_str, key=lambda k: (string_weight(k), string_support(k), k))
@@ -183,13 +120,6 @@ def bracket_terms(t1: Mapping[Key, QI], t2: Mapping[Key, QI]) -> dict[Key, QI]:
             value = out.get(k3)
             out[k3] = c if value is None else value + c
     return {k: v for k, v in out.items() if v}
-
-
-def _as_sum(x: PauliSum | Scalar) -> PauliSum:
-    if isinstance(x, PauliSum):
-        return x
-    c = QI.coerce(x)
-    return PauliSum._from_dict({(0, 0): c} if c else {})
 
 
 def pauli(label: str | Mapping[int, str], coef: Scalar = 1) -> PauliSum:

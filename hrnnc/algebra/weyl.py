@@ -11,9 +11,10 @@ from __future__ import annotations
 from functools import lru_cache
 from itertools import product as cartesian
 from math import comb, factorial
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable, Mapping
 
 from hrnnc.algebra.numbers import QI, Scalar, format_terms, gaussian
+from hrnnc.algebra.sparse import SparseSum
 
 Mono = tuple[tuple[int, int, int], ...]
 """A normal-ordered monomial: sorted ``(site, q-exponent, p-exponent)`` triples."""
@@ -153,75 +154,30 @@ def mono_codes(m: Mono) -> tuple[set[int], set[int]]:
     return own, conj
 
 
-class WeylPoly:
+class WeylPoly(SparseSum):
     """An immutable Weyl-algebra polynomial with exact coefficients in Q(i).
 
     Build from :func:`q`, :func:`p` and :func:`const` with ``+ - *`` and ``**``;
     :func:`commutator` (or ``a.commutator(b)``) gives ``ab − ba``.
     """
 
-    __slots__ = ("terms", "_hash")
-
-    terms: Mapping[Mono, QI]
-    """Nonzero coefficient of each normal-ordered monomial (treat as read-only)."""
-
-    def __init__(self, terms: Mapping[Mono, Scalar] | Iterable[tuple[Mono, Scalar]] = ()):
-        items = terms.items() if isinstance(terms, Mapping) else terms
-        acc: dict[Mono, QI] = {}
-        for mono, coef in items:
-            key = _canonical(mono)
-            value = acc.get(key, QI()) + QI.coerce(coef)
-            if value:
-                acc[key] = value
-            else:
-                acc.pop(key, None)
-        self.terms = acc
-        self._hash: int | None = None
+    __slots__ = ()
+    unit_key = ()
 
     @classmethod
-    def _from_dict(cls, terms: dict[Mono, QI]) -> WeylPoly:
-        poly = cls.__new__(cls)
-        poly.terms = terms
-        poly._hash = None
-        return poly
+    def _canonical_key(cls, mono: Iterable[tuple[int, int, int]]) -> Mono:
+        return _canonical(mono)
 
-    # -- arithmetic ---------------------------------------------------------------------------
-
-    def __add__(self, other: WeylPoly | Scalar) -> WeylPoly:
-        other = _as_poly(other)
-        out = dict(self.terms)
-        for key, coef in other.terms.items():
-            value = out.get(key, QI()) + coef
-            if value:
-                out[key] = value
-            else:
-                out.pop(key, None)
-        return WeylPoly._from_dict(out)
-
-    __radd__ = __add__
-
-    def __neg__(self) -> WeylPoly:
-        return WeylPoly._from_dict({k: -c for k, c in self.terms.items()})
-
-    def __sub__(self, other: WeylPoly | Scalar) -> WeylPoly:
-        return self + (-_as_poly(other))
-
-    def __rsub__(self, other: Scalar) -> WeylPoly:
-        return _as_poly(other) - self
-
-    def __mul__(self, other: WeylPoly | Scalar) -> WeylPoly:
-        if not isinstance(other, WeylPoly):
-            c = QI.coerce(other)
-            return WeylPoly._from_dict({k: v * c for k, v in self.terms.items()} if c else {})
+    def _product_terms(self, other: WeylPoly) -> dict[Mono, QI]:
         out: dict[Mono, QI] = {}
         for k1, c1 in self.terms.items():
             for k2, c2 in other.terms.items():
                 for key, (re, im) in mono_product(k1, k2).items():
                     out[key] = out.get(key, QI()) + c1 * c2 * gaussian(re, im)
-        return WeylPoly._from_dict({k: v for k, v in out.items() if v})
+        return out
 
-    def __rmul__(self, other: Scalar) -> WeylPoly:
-        return self * other
+    def _bracket(self, other: WeylPoly) -> dict[Mono, QI]:
+        return bracket_terms(self.terms, other.terms)
 
     def __pow__(self, exponent: int) -> WeylPoly:
         if exponent < 0:
@@ -230,9 +186,6 @@ class WeylPoly:
         for _ in range(exponent):
             result = result * self
         return result
-
-    def commutator(self, other: WeylPoly) -> WeylPoly:
-        return WeylPoly._from_dict(bracket_terms(self.terms, other.terms))
 
     # -- inspection -----------------------------------------------------------------------------
 
@@ -245,26 +198,12 @@ class WeylPoly:
         """Whether the polynomial lies in ``h_k = span{1, p_i, q-monomials of degree ≤ k}``."""
         return all(mono_in_hk(m, k) for m in self.terms)
 
-    def __iter__(self) -> Iterator[tuple[Mono, QI]]:
-        return iter(self.terms.items())
-
-    def __bool__(self) -> bool:
-        return bool(self.terms)
-
     def __eq__(self, other: object) -> bool:
         if isinstance(other, (int, QI)) and not isinstance(other, bool):
             other = const(other)
-        if not isinstance(other, WeylPoly):
-            return NotImplemented
-        return self.terms == other.terms
+        return super().__eq__(other)
 
-    def __hash__(self) -> int:
-        if self._hash is None:
-            self._hash = hash(frozenset(self.terms.items()))
-        return self._hash
-
-    def __repr__(self) -> str:
-        return f"WeylPoly({self})"
+    __hash__ = SparseSum.__hash__
 
     def __str__(self) -> str:
         return format_terms(self.terms, mono_str, key=lambda m: (-mono_degree(m), m))
@@ -296,10 +235,6 @@ def _canonical(mono: Iterable[tuple[int, int, int]]) -> Mono:
         cur[0] += a
         cur[1] += b
     return tuple((s, a, b) for s, (a, b) in sorted(acc.items()) if a or b)
-
-
-def _as_poly(x: WeylPoly | Scalar) -> WeylPoly:
-    return x if isinstance(x, WeylPoly) else const(x)
 
 
 def q(site: int) -> WeylPoly:
