@@ -83,16 +83,9 @@ def print_diagnostics(diags: Sequence[Diagnostic]) -> None:
 
 def load(path: str) -> Model:
     """Read and parse one file; raises ParseFailedError with its diagnostics."""
-    from hrnnc.diagnostics import ParseFailedError
-    from hrnnc.frontend import parse_source, read_source
+    from hrnnc.frontend import parse_file
 
-    source, diagnostics = read_source(path)
-    if diagnostics:
-        raise ParseFailedError(diagnostics)
-    model, diagnostics = parse_source(source)
-    if model is None:
-        raise ParseFailedError(diagnostics)
-    return model
+    return parse_file(path)
 
 
 # -- commands --------------------------------------------------------------------------------
