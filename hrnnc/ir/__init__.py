@@ -25,6 +25,7 @@ from hrnnc.ir.nodes import (
     Const,
     Declaration,
     Degree,
+    Hyperedge,
     Measure,
     MeasureStab,
     Model,
@@ -44,7 +45,7 @@ from hrnnc.ir.serialize import from_dict, from_json, to_dict, to_json
 
 __all__ = [
     "BUILTIN_CONSTANTS", "FLOAT", "FUNCTIONS", "MAX_EXPR_DEPTH", "Arithmetic", "Basis", "BinOp", "Bindings",
-    "Call", "Cell", "Const", "Declaration", "Degree", "EvaluationError", "Expr", "Measure", "MeasureStab",
+    "Call", "Cell", "Const", "Declaration", "Degree", "Hyperedge", "EvaluationError", "Expr", "Measure", "MeasureStab",
     "Model", "Name", "Neg", "Num", "Param", "Phase", "Register", "RegisterKind", "Reset", "Shift", "Site",
     "StabEdge", "Statement", "Token", "evaluate", "float_bindings", "format_number", "from_dict", "from_json",
     "initial_param_values", "names_in", "output_names", "print_expr", "print_model", "print_statement",

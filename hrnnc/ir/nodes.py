@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator, Union
+from typing import TYPE_CHECKING, Iterator, NamedTuple, Union
 
 from hrnnc.ir.expr import Expr
 
@@ -110,6 +110,21 @@ class Reset:
 
 
 Statement = Union[Phase, Shift, MeasureStab, Measure, Reset]
+
+
+class Hyperedge(NamedTuple):
+    """One phase edge or stabilizer edge of a model, as the degree-type checks see it."""
+
+    sites: tuple[Site, ...]
+    span: Span | None
+    """From the first site to the last (the whole statement or edge if sites lack spans)."""
+    kind: str
+    """``"phase"`` or ``"stabilizer"``."""
+
+
+def _sites_span(sites: tuple[Site, ...], fallback: Span | None) -> Span | None:
+    first, last = sites[0].span, sites[-1].span
+    return first.cover(last) if first is not None and last is not None else fallback
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,3 +235,12 @@ class Model:
     def statements(self) -> Iterator[Statement]:
         for cell in self.cells:
             yield from cell.body
+
+    def hyperedges(self) -> Iterator[Hyperedge]:
+        """Every phase edge and every stabilizer edge, in source order."""
+        for stmt in self.statements():
+            if isinstance(stmt, Phase):
+                yield Hyperedge(stmt.sites, _sites_span(stmt.sites, stmt.span), "phase")
+            elif isinstance(stmt, MeasureStab):
+                for edge in stmt.edges:
+                    yield Hyperedge(edge.sites, _sites_span(edge.sites, edge.span), "stabilizer")

@@ -6,12 +6,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hrnnc.diagnostics import Code, ConfigurationError, Note, error
-from hrnnc.ir import MeasureStab, Phase
 from hrnnc.passes.base import AnalysisPass, PropertyKey, PropertySet
 
 if TYPE_CHECKING:
-    from hrnnc.diagnostics import Span
-    from hrnnc.ir import Model, Site
+    from hrnnc.ir import Model
 
 NATIVE_ARITY: PropertyKey[int] = PropertyKey("tket-native-arity")
 """The resolved arity ``A`` (the option, or the model's k)."""
@@ -34,11 +32,6 @@ def resolve_arity(model: Model, arity: int | None) -> int:
     return arity
 
 
-def _edge_span(sites: tuple[Site, ...], fallback: Span | None) -> Span | None:
-    first, last = sites[0].span, sites[-1].span
-    return first.cover(last) if first is not None and last is not None else fallback
-
-
 @dataclass(frozen=True)
 class CheckNativeArity(AnalysisPass):
     """Resolves ``A`` (writes NATIVE_ARITY) and finds edges above it (writes OVER_ARITY_EDGES).
@@ -58,22 +51,15 @@ class CheckNativeArity(AnalysisPass):
         a = resolve_arity(model, self.arity)
         props[NATIVE_ARITY] = a
         found: list[tuple[tuple[int, ...], int | None]] = []
-        for stmt in model.statements():
-            if isinstance(stmt, Phase):
-                edges = [(stmt.sites, stmt.span)]
-            elif isinstance(stmt, MeasureStab):
-                edges = [(e.sites, e.span) for e in stmt.edges]
-            else:
+        for edge in model.hyperedges():
+            sites, where = edge.sites, edge.span
+            if len(sites) <= a:
                 continue
-            for sites, span in edges:
-                if len(sites) <= a:
-                    continue
-                where = _edge_span(sites, span)
-                found.append((tuple(s.index for s in sites), where.start_line_col[0] if where else None))
-                if self.no_decompose:
-                    names = " ".join(str(s.index) for s in sites)
-                    props.report(error(
-                        Code.E0502, f"edge {{{names}}} has {len(sites)} sites, above the native CnZ arity "
-                        f"A = {a}; drop --no-decompose to decompose it into natives of arity <= {a}",
-                        where, [Note("set a larger arity with --arity (at most the register size)")]))
+            found.append((tuple(s.index for s in sites), where.start_line_col[0] if where else None))
+            if self.no_decompose:
+                names = " ".join(str(s.index) for s in sites)
+                props.report(error(
+                    Code.E0502, f"edge {{{names}}} has {len(sites)} sites, above the native CnZ arity "
+                    f"A = {a}; drop --no-decompose to decompose it into natives of arity <= {a}",
+                    where, [Note("set a larger arity with --arity (at most the register size)")]))
         props[OVER_ARITY_EDGES] = tuple(found)
