@@ -142,22 +142,36 @@ def _matching_brace(text: str, open_at: int) -> int:
 def recovery_region(text: str, pos: int) -> tuple[int, int] | None:
     """The statement around an error at ``pos`` to blank out before parsing again.
 
-    The region runs from just after the last ``;``, ``{`` or ``}`` before ``pos`` to the
-    next ``;`` (inclusive) or brace (exclusive). If that region is already blank, the
+    The region runs from just after the last ``;`` outside parentheses, ``{`` or ``}``
+    before ``pos`` to the next such ``;`` (inclusive) or brace (exclusive). If that region is already blank, the
     offending character goes instead (a whole block for ``{``). None when no progress
     is possible, or the error is in the header, where every guess would cascade.
     """
     first_brace = text.find("{")
     if first_brace == -1 or pos <= first_brace:
         return None
-    start = max(text.rfind(";", 0, pos), text.rfind("{", 0, pos), text.rfind("}", 0, pos)) + 1
+    # A ';' inside parentheses separates a stabilizer's vertex from its edges; it ends nothing.
+    start = max(text.rfind("{", 0, pos), text.rfind("}", 0, pos)) + 1
+    depth = 0
+    for i in range(start, pos):
+        ch = text[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == ";" and depth <= 0:
+            start, depth = i + 1, 0
     end = len(text)
     for i in range(pos, len(text)):
         ch = text[i]
-        if ch == ";":
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == ";" and depth <= 0:
             end = i + 1
             break
-        if ch in "{}":
+        elif ch in "{}":
             end = i
             break
     if text[start:end].strip():
@@ -169,24 +183,86 @@ def recovery_region(text: str, pos: int) -> tuple[int, int] | None:
     return pos, pos + 1
 
 
+def _keep_from(work: str, end: int) -> int:
+    """Scan back from ``end`` through one block to where its last two complete items start.
+
+    Items end at a ``;`` outside parentheses or at a ``}`` closing a nested block. Lark
+    reduces list rules lazily, so the parser's stack at ``end`` depends on the last two
+    items only; everything older in the block can be blanked without changing it.
+    """
+    braces = parens = seen = 0
+    for i in range(end - 1, -1, -1):
+        ch = work[i]
+        if ch == "}":
+            if braces == 0:
+                seen += 1
+                if seen == 3:
+                    return i + 1
+            braces += 1
+        elif ch == "{":
+            if braces == 0:
+                return i + 1
+            braces -= 1
+        elif ch == ")":
+            parens += 1
+        elif ch == "(":
+            parens -= 1
+        elif ch == ";" and braces == 0 and parens <= 0:
+            parens = 0
+            seen += 1
+            if seen == 3:
+                return i + 1
+    return 0
+
+
+def resume_text(work: str, boundary: int) -> str:
+    """``work`` with the statements and items before ``boundary`` blanked, except the last two per level.
+
+    Recovery always resumes at a statement boundary, and only diagnostics are wanted after
+    the first error. The parser's state there depends on the two latest items of the cell
+    (if inside one) and of the model, and on the cell's header: those are kept verbatim,
+    at their offsets, and everything older becomes spaces, which the lexer skips in one
+    match. Each further error then costs roughly the text after the boundary, and the
+    diagnostics are exactly those of re-parsing the whole text.
+    """
+    depth = work.count("{", 0, boundary) - work.count("}", 0, boundary)
+    model_brace = work.find("{")
+    if depth == 1:
+        keep = _keep_from(work, boundary)
+        return _blank(work, model_brace + 1, max(keep, model_brace + 1))
+    if depth == 2:
+        keep_cell = _keep_from(work, boundary)
+        cell_brace = work.rfind("{", 0, boundary)
+        header_start = max(work.rfind(";", 0, cell_brace), work.rfind("}", 0, cell_brace), model_brace) + 1
+        keep_model = _keep_from(work, header_start)
+        text = _blank(work, cell_brace + 1, max(keep_cell, cell_brace + 1))
+        return _blank(text, model_brace + 1, max(keep_model, model_brace + 1))
+    return work
+
+
 def parse_tree(source: Source) -> tuple[Tree | None, list[Diagnostic]]:
     """Parse to a Lark tree; on errors, blank the failing statement and go on.
 
-    Returns the tree (None if any syntax error) and every syntax diagnostic found.
+    Returns the tree (None if any syntax error) and every syntax diagnostic found. After
+    the first error only diagnostics are wanted, so parsing resumes from the boundary
+    after the blanked statement (:func:`resume_text`) rather than from the start.
     """
     from lark.exceptions import UnexpectedInput
 
     parser = lark_parser()
     work = _COMMENT.sub(lambda m: " " * len(m.group()), source.text)
+    text = work
     diagnostics: list[Diagnostic] = []
     while True:
         try:
-            tree = parser.parse(work)
+            tree = parser.parse(text)
         except UnexpectedInput as exc:
             diagnostics.append(syntax_diagnostic(exc, source))
             if len(diagnostics) >= MAX_SYNTAX_ERRORS:
                 diagnostics.append(error(Code.E0105, f"stopped after {MAX_SYNTAX_ERRORS} syntax errors"))
                 return None, diagnostics
+            if diagnostics[-1].code is Code.E0103:
+                return None, diagnostics  # nothing follows the end of the file
             pos = getattr(exc, "pos_in_stream", None)
             token = getattr(exc, "token", None)
             if token is not None and getattr(token, "start_pos", None) is not None:
@@ -195,5 +271,6 @@ def parse_tree(source: Source) -> tuple[Tree | None, list[Diagnostic]]:
             if region is None:
                 return None, diagnostics
             work = _blank(work, *region)
+            text = resume_text(work, region[1])
             continue
         return (tree if not diagnostics else None), diagnostics

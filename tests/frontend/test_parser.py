@@ -190,3 +190,69 @@ def lark_model_or_raise(text: str) -> Model:
         raise ParseFailedError(diagnostics)
     model, diagnostics = lower(tree, source)
     return model
+
+
+def full_reparse_diagnostics(text: str) -> list[tuple[str, int, int, str]]:
+    """The recovery loop's definition, re-parsing the whole blanked text after every error."""
+    from lark.exceptions import UnexpectedInput
+
+    from hrnnc.frontend.parser import _COMMENT, MAX_SYNTAX_ERRORS, _blank, lark_parser, recovery_region, syntax_diagnostic
+
+    source = Source("<t>", text)
+    work = _COMMENT.sub(lambda m: " " * len(m.group()), text)
+    found = []
+    while len(found) < MAX_SYNTAX_ERRORS:
+        try:
+            lark_parser().parse(work)
+            break
+        except UnexpectedInput as exc:
+            diag = syntax_diagnostic(exc, source)
+            found.append((diag.code.value, diag.span.start, diag.span.end, diag.message))
+            if diag.code is Code.E0103:
+                break
+            token = getattr(exc, "token", None)
+            pos = token.start_pos if token is not None and token.start_pos is not None else exc.pos_in_stream
+            region = recovery_region(work, pos)
+            if region is None:
+                break
+            work = _blank(work, *region)
+    return found
+
+
+def recovered_diagnostics(text: str) -> list[tuple[str, int, int, str]]:
+    _, diags = parse_tree(Source("<t>", text))
+    return [(d.code.value, d.span.start, d.span.end, d.message) for d in diags if d.span is not None]
+
+
+BROKEN = [
+    "hrnn m { qubits 2; degree 2;\non a { reset 0 }\non b { phase 1 0; }\non c { measure z 0; } }",
+    "hrnn m { qubits 2 degree 2; param g = ; const h = g +; on a { phase(g) ; reset 0; } on b c { } }",
+    "hrnn m{qubits 2;degree 2;on a{measure stab(0; 1 0 1) -> y; measure q 0;}on b{{reset 0;}} ;}",
+    "hrnn m { qubits 2; degree 2; on a { phase(1) 0 1; } } trailing",
+    "hrnn m { on a { $ } on b { phase(1) 0 # c\n; } }",
+]
+
+
+@pytest.mark.parametrize("text", BROKEN)
+def test_resumed_recovery_finds_what_full_reparsing_finds(text: str) -> None:
+    """Resuming after the blanked statement is only an optimisation: same diagnostics, same spans."""
+    assert recovered_diagnostics(text) == full_reparse_diagnostics(text)
+
+
+def test_resumed_recovery_agrees_on_mutated_examples() -> None:
+    """Deterministic mutations of every example (token deletions): identical diagnostics both ways."""
+    import random
+    from pathlib import Path
+
+    rng = random.Random(7)
+    checked = 0
+    for path in sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.hrnn")):
+        words = path.read_text().split(" ")
+        for _ in range(25):
+            mutated = list(words)
+            for _ in range(rng.randint(1, 4)):
+                del mutated[rng.randrange(len(mutated))]
+            text = " ".join(mutated)
+            assert recovered_diagnostics(text) == full_reparse_diagnostics(text)
+            checked += 1
+    assert checked == 100
