@@ -146,3 +146,48 @@ def test_every_pair_shape_of_two_modes_lowers_to_one_gate() -> None:
     for mono in itertools.combinations_with_replacement(range(2), 2):
         ops, cubic, naive = block_ops(PhaseBlock({mono: 1.0}, [mono]), 2.0)
         assert len(ops) == 1 and cubic == naive == 0
+
+
+def _float_error(form: dict[tuple[int, ...], float], cubes: list) -> float:
+    """Largest |Σ λ (v·q)³ − form(q)| over fixed points, everything in floats (as the gates carry it)."""
+    import random
+
+    rng = random.Random(3)
+    worst = 0.0
+    for _ in range(40):
+        q = [rng.uniform(-2.0, 2.0) for _ in range(4)]
+        want = sum(c * q[a] * q[b] * q[d] for (a, b, d), c in form.items())
+        got = sum(float(cube.coefficient) * sum(v * q[m] for m, v in cube.as_dict().items()) ** 3 for cube in cubes)
+        worst = max(worst, abs(got - want))
+    return worst
+
+
+def test_float_coefficients_give_well_conditioned_cubes() -> None:
+    """Regression (review): 0.3 q0q1q2 + q1²q2 factored at 0.3's binary value gave cubes ~1e31 that
+    cancelled to nothing in floats. Balanced factors: 4 cubes, exact, and accurate in floats."""
+    form = {(0, 1, 2): 0.3, (1, 1, 2): 1.0}
+    cubes = decompose(form)
+    assert expand(cubes) == {m: Fraction(c) for m, c in form.items()}
+    assert len(cubes) == 4
+    assert _float_error(form, cubes) < 1e-12
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(monomials, st.floats(-3, 3, allow_nan=False).filter(lambda x: abs(x) > 1e-3),
+                       min_size=1, max_size=4))
+def test_decompositions_are_accurate_in_floating_point(form: dict[tuple[int, ...], float]) -> None:
+    """Every decomposition of a float-coefficient form evaluates, in floats, to the form (no cancellation)."""
+    cubes = decompose(form)
+    scale = max(abs(c) for c in form.values())
+    assert _float_error(form, cubes) <= 1e-10 * scale * 8**3
+
+
+def test_emitted_cubic_phases_are_bounded() -> None:
+    """The review's model end to end: no Vgate of absurd strength in the emitted program."""
+    import hrnnc
+
+    model = hrnnc.parse("hrnn c { qumodes 3; degree 3; on a { phase(0.3) 0 1 2; phase(1) 1 1 2; } "
+                        "on m { measure p 0 -> y; } }")
+    program = hrnnc.compile(model, target="sf", inputs="a m")
+    strengths = [abs(float(cmd.op.p[0])) for cmd in program.circuit if type(cmd.op).__name__ == "Vgate"]
+    assert strengths and max(strengths) < 100

@@ -116,16 +116,22 @@ def factored(form: Mapping[Monomial, Fraction], modes: Sequence[int]
     poly = sympy.Poly(sum(sympy.Rational(c.numerator, c.denominator) * sympy.Mul(*(symbols[local[q]] for q in m))
                           for m, c in form.items()), *symbols)
     constant, factors = sympy.factor_list(poly)
+    scale = Fraction(int(sympy.Rational(constant).p), int(sympy.Rational(constant).q))
     linear: list[dict[int, Fraction]] = []
     for factor, multiplicity in factors:
         if factor.total_degree() != 1:
             return None
         coeffs = {modes[i]: Fraction(int(r.p), int(r.q)) for i, r in enumerate(
             factor.coeff_monomial(symbols[i]) for i in range(len(modes)))}
+        # Balance each form to largest entry 1 (its size moves into the constant): SymPy's
+        # integer-content forms, e.g. 5404319552844595 q0 + 2**54 q1 for 0.3 q0 + q1, would
+        # otherwise make the polarization cancel terms ~1e16 apart in floating point.
+        largest = max(abs(v) for v in coeffs.values())
+        coeffs = {m: v / largest for m, v in coeffs.items()}
+        scale *= largest ** multiplicity
         linear.extend([coeffs] * multiplicity)
     if len(linear) != 3:
         return None
-    scale = Fraction(int(sympy.Rational(constant).p), int(sympy.Rational(constant).q))
     vectors: list[tuple[Fraction, dict[int, int]]] = []
     for lam, combo in polarize_forms(linear):
         total: dict[int, Fraction] = {}

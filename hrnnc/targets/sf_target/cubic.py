@@ -144,6 +144,29 @@ def _best_local(m: int, coefficients: tuple[tuple[Monomial, Fraction], ...], lim
     return None
 
 
+MAX_AMPLIFICATION = 1e3
+"""Largest tolerated ratio of the cubes' summed magnitudes to the form's largest coefficient.
+
+Exact rational identities can still cancel catastrophically once each weight is rounded to
+a float gate parameter: a float coefficient such as 0.3, factored exactly at its binary value
+5404319552844595 / 2**54, gave cube vectors near 1e16 and Vgate strengths near 1e31 whose
+sum rounds to zero. A decomposition is kept only if it amplifies by at most this factor.
+"""
+
+
+def amplification(terms: Iterable[tuple[Fraction, Mapping[int, int]]],
+                  form: Mapping[Monomial, Fraction]) -> float:
+    """``Σ |λ| (Σ_j |v_j|)³ / max |c|``: how much larger the cubes are than the form they sum to."""
+    largest = max((abs(float(c)) for c in form.values()), default=0.0)
+    total = sum(abs(float(lam)) * float(sum(abs(v) for v in vec.values())) ** 3 for lam, vec in terms)
+    return total / largest if largest else (0.0 if total == 0 else float("inf"))
+
+
+def _well_conditioned(terms: Sequence[tuple[Fraction, Mapping[int, int]]],
+                      form: Mapping[Monomial, Fraction]) -> bool:
+    return amplification(terms, form) <= MAX_AMPLIFICATION
+
+
 def _group_cubes(monomials: Mapping[Monomial, Fraction]) -> list[tuple[Fraction, dict[int, int]]]:
     """Cubes for one group of monomials on at most three modes."""
     modes = sorted({q for mono in monomials for q in mono})
@@ -156,17 +179,18 @@ def _group_cubes(monomials: Mapping[Monomial, Fraction]) -> list[tuple[Fraction,
     local_form = sorted((tuple(sorted(local[q] for q in mono)), c) for mono, c in monomials.items())
     scale = local_form[0][1]
     found = _best_local(len(modes), tuple((m, c / scale) for m, c in local_form), len(merged))
-    if found is None:
-        best = [(c.coefficient, c.as_dict()) for c in merged]
-    else:
-        best = [(c * scale, {modes[i]: e for i, e in enumerate(v) if e}) for c, v in found]
+    best = [(c.coefficient, c.as_dict()) for c in merged]  # the polarization identity: always well conditioned
+    if found is not None:
+        candidate = [(c * scale, {modes[i]: e for i, e in enumerate(v) if e}) for c, v in found]
+        if _well_conditioned(candidate, monomials):
+            best = candidate
     if len(modes) == 2 and len(best) > 3:
         binary = binary_three(monomials, modes[0], modes[1])
-        if binary is not None:
+        if binary is not None and _well_conditioned(binary, monomials):
             best = binary
     if len(best) > 3:
         by_factors = factored(monomials, modes)
-        if by_factors is not None and len(by_factors) < len(best):
+        if by_factors is not None and len(by_factors) < len(best) and _well_conditioned(by_factors, monomials):
             best = by_factors
     return best
 
@@ -212,7 +236,9 @@ def decompose(form: Mapping[Monomial, float | Fraction]) -> list[Cube]:
         terms.extend(_group_cubes(group))
     cubes = merge(terms)
     if len(cubes) <= MAX_PRUNE_CUBES:
-        cubes = _prune(cubes, exact)
+        pruned = _prune(cubes, exact)
+        if _well_conditioned([(c.coefficient, c.as_dict()) for c in pruned], exact):
+            cubes = pruned
     if expand(cubes) != {m: c for m, c in exact.items() if c}:
         raise InternalError(f"cubic decomposition of {form} is not exact")
     return cubes
