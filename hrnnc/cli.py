@@ -166,7 +166,8 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     formatted = print_model(model, attach_comments(model, source))
     if args.check:
         if formatted != source.text:
-            print(f"{source.name}: not in canonical form (run 'hrnnc fmt --write {args.file}')", file=sys.stderr)
+            fix = "'hrnnc fmt - > FILE'" if args.file == "-" else f"'hrnnc fmt --write {args.file}'"
+            print(f"{source.name}: not in canonical form (run {fix})", file=sys.stderr)
             return EXIT_DIAGNOSTICS
         return EXIT_OK
     if args.write:
@@ -259,6 +260,13 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 # -- parser ----------------------------------------------------------------------------------
 
 
+def _natural_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be a non-negative integer")
+    return value
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -322,7 +330,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--input", "-i", required=True, metavar="TOKENS", help="input sequence (space-separated)")
     p.add_argument("--shots", type=_positive_int, help="sample this many shots instead of the exact distribution")
-    p.add_argument("--seed", type=int, help="seed for sampling")
+    p.add_argument("--seed", type=_natural_int, help="seed for sampling (a non-negative integer)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("-o", "--output", metavar="OUT")
     p.add_argument("--squeezing", type=float, metavar="R", help="qumode momentum squeezing r")

@@ -88,6 +88,7 @@ class Code(enum.Enum):
     E0003 = ("E0003", "file is too large")
     E0004 = ("E0004", "output file cannot be written")
     E0005 = ("E0005", "formatting would lose a comment")
+    E0006 = ("E0006", "invalid option or argument")
     # E01xx: syntax
     E0101 = ("E0101", "unexpected character")
     E0102 = ("E0102", "unexpected token")
@@ -257,7 +258,7 @@ class HrnncError(Exception):
 
     def __init__(self, diagnostics: Sequence[Diagnostic] | str):
         if isinstance(diagnostics, str):
-            diagnostics = (Diagnostic(Code.E0001, diagnostics),)
+            diagnostics = (Diagnostic(Code.E0006, diagnostics),)
         self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
         super().__init__(self._summary())
 

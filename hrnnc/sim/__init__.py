@@ -25,6 +25,23 @@ def _bad_option(message: str) -> ConfigurationError:
     return ConfigurationError(message)
 
 
+def _check_shot_memory(shots: int, outputs: int, kind: RegisterKind) -> None:
+    """Refuse (E0601) before sampling when the list of samples itself would not fit in memory.
+
+    A qubit shot is a Python string of ``outputs`` characters (about 49 + outputs bytes) held
+    twice while shuffled; a qumode shot is a tuple of ``outputs`` floats (56 + 32·outputs).
+    """
+    from hrnnc.diagnostics import Code, SimulationError, error
+    from hrnnc.sim.memory import available_bytes
+
+    per_shot = 2 * (57 + outputs) if kind is RegisterKind.QUBITS else 2 * (56 + 32 * outputs)
+    needed, available = shots * per_shot, available_bytes()
+    if needed > available:
+        raise SimulationError([error(Code.E0601, f"{shots:,} shots of {outputs} outputs need about "
+                                     f"{needed:,} bytes for the samples alone, but only {available:,} bytes "
+                                     "are available; sample fewer shots")])
+
+
 def run_simulation(
     model: Model,
     tokens: str | Iterable[str],
@@ -57,10 +74,14 @@ def run_simulation(
         raise _bad_option(f"unknown simulator option(s): {', '.join(unknown)}")
     if shots is not None and shots < 0:
         raise _bad_option("shots must be non-negative")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise _bad_option(f"seed must be a non-negative integer, not {seed!r}")
     opts = {k: v for k, v in options.items() if v is not None}
     progress = bool(opts.pop("progress", True))
     toks = split_inputs(tokens)
     outputs = tuple(output_names(unroll(model, toks)))
+    if shots:
+        _check_shot_memory(shots, len(outputs), model.kind)
     if model.kind is RegisterKind.QUBITS:
         return _run_qubits(model, toks, outputs, shots, seed, params, progress)
     return _run_qumodes(model, toks, outputs, shots, seed, params, progress, opts)
@@ -82,9 +103,10 @@ def _run_qumodes(model: Model, toks: tuple[str, ...], outputs: tuple[str, ...], 
                  seed: int | None, params: Mapping[str, float] | None, progress: bool,
                  opts: dict[str, Any]) -> SimulationResult:
     from hrnnc.sim import qumode
+    from hrnnc.sim.cvgrid import check_squeezing
 
     try:
-        squeezing = float(opts.get("squeezing", DEFAULT_SQUEEZING))
+        squeezing = check_squeezing(opts.get("squeezing", DEFAULT_SQUEEZING))
         grid = qumode.Grid.for_squeezing(squeezing, points=int(opts["grid_points"]) if "grid_points" in opts
                                          else None, extent=opts.get("extent"))
     except (TypeError, ValueError) as exc:

@@ -33,3 +33,29 @@ def test_exactly_zero_branches_do_not_survive_as_rounding_noise() -> None:
     want = circuit_distribution(hrnnc.compile(model, target="qiskit", inputs=tokens))
     assert_same_distribution(got, want)
     assert abs(sum(got.values()) - 1.0) < 1e-12
+
+
+MERMIN = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "mermin_peres.hrnn")
+CV = "hrnn cv { qumodes 1; degree 2; on a { phase(0.3) 0; } on s { measure p 0 -> y; } }"
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True])
+def test_bad_seed_is_a_configuration_error(seed: object) -> None:
+    """Regression (review): a negative seed reached numpy and surfaced as a bare ValueError traceback."""
+    with pytest.raises(hrnnc.ConfigurationError):
+        hrnnc.simulate(MERMIN, "prep s0", shots=10, seed=seed)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("squeezing", [-1.0, float("nan"), float("inf")])
+def test_bad_squeezing_is_a_configuration_error(squeezing: float) -> None:
+    """Regression (review): the squeezing check ran after option parsing, outside its error mapping."""
+    with pytest.raises(hrnnc.ConfigurationError):
+        hrnnc.simulate(CV, "a s", squeezing=squeezing)
+
+
+def test_too_many_shots_is_refused_before_sampling(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression (review): 10^12 shots were expanded into a list until the OS killed the process."""
+    monkeypatch.setenv("HRNNC_SIM_MEMORY", str(10**6))
+    with pytest.raises(hrnnc.SimulationError) as info:
+        hrnnc.simulate(MERMIN, "prep s0", shots=10**5)
+    assert info.value.diagnostics[0].code.value == "E0601"
