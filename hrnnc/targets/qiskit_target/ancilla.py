@@ -11,7 +11,7 @@ where ``a`` is the clean ancilla and ``R`` a relative-phase Toffoli (``RCCXGate`
 gate in the middle is diagonal too, so ``R† P R = Toffoli P Toffoli``: the AND of the ``k``
 controls lands in ``a`` for the phase and ``a`` returns to ``|0⟩``. After
 ``transpile(basis cx,rz,sx,x, optimization_level=3)`` an edge of size s = 4, 5, 6 costs 12,
-18, 32 CX instead of 20, 44, 80 (see ``benchmarks/results/qiskit.md``).
+18, 32 CX instead of 20, 44, 80 (see ``BENCHMARKS.md``).
 """
 
 from __future__ import annotations
