@@ -119,31 +119,29 @@ def dumps(circuit: QuantumCircuit, header: str = "") -> str:
         return f"{head}\n{note}{rest}" if note else text
 
 
+def _declare(registers: Any, bits: Any, keyword: str, prefix: str, names: _Names,
+             lines: list[str]) -> dict[Any, str]:
+    """Declare each register, then each bit outside every register; return each bit's QASM text."""
+    text: dict[Any, str] = {}
+    for reg in registers:
+        name = names.claim(reg.name)
+        lines.append(f"{keyword}[{reg.size}] {name};")
+        for i, bit in enumerate(reg):
+            text.setdefault(bit, f"{name}[{i}]")
+    for i, bit in enumerate(bits):
+        if bit not in text:
+            text[bit] = names.claim(f"{prefix}{i}")
+            lines.append(f"{keyword} {text[bit]};")
+    return text
+
+
 def _write(circuit: QuantumCircuit, header: str) -> str:
     names = _Names()
     lines = ["OPENQASM 3.0;", *(f"// {line}" if line else "//" for line in header.splitlines()),
              'include "stdgates.inc";']
     header_end = len(lines)
-    qubit_text: dict[Any, str] = {}
-    for reg in circuit.qregs:
-        name = names.claim(reg.name)
-        lines.append(f"qubit[{reg.size}] {name};")
-        for i, bit in enumerate(reg):
-            qubit_text.setdefault(bit, f"{name}[{i}]")
-    for i, bit in enumerate(circuit.qubits):
-        if bit not in qubit_text:
-            qubit_text[bit] = names.claim(f"qb{i}")
-            lines.append(f"qubit {qubit_text[bit]};")
-    clbit_text: dict[Any, str] = {}
-    for reg in circuit.cregs:
-        name = names.claim(reg.name)
-        lines.append(f"bit[{reg.size}] {name};")
-        for i, bit in enumerate(reg):
-            clbit_text.setdefault(bit, f"{name}[{i}]")
-    for i, bit in enumerate(circuit.clbits):
-        if bit not in clbit_text:
-            clbit_text[bit] = names.claim(f"cb{i}")
-            lines.append(f"bit {clbit_text[bit]};")
+    qubit_text = _declare(circuit.qregs, circuit.qubits, "qubit", "qb", names, lines)
+    clbit_text = _declare(circuit.cregs, circuit.clbits, "bit", "cb", names, lines)
     inputs: list[str] = []
     rename = _declare_inputs(circuit, names, inputs)
     lines[header_end:header_end] = inputs
