@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from hrnnc import __version__
@@ -39,28 +37,14 @@ class UsageError(Exception):
 
 
 def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
+    """Write ``text`` to ``path`` safely (atomic, symlinks followed, mode kept; see :mod:`hrnnc.outfile`).
 
     Raises:
-        HrnncError: The folder is not writable (E0004); nothing is left behind.
+        HrnncError: The path cannot be written (E0004); nothing is left behind.
     """
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".hrnnc-", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise HrnncError([error(Code.E0004, f"cannot write {path}: {exc.strerror or exc}")]) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise HrnncError([error(Code.E0004, f"cannot write {path}: {exc.strerror or exc}")]) from None
-        raise
+    from hrnnc.outfile import write_file
+
+    write_file(path, text)
 
 
 def emit_text(text: str, output: str | None) -> None:
@@ -70,9 +54,10 @@ def emit_text(text: str, output: str | None) -> None:
         write_atomic(output, text if text.endswith("\n") else text + "\n")
 
 
-def print_diagnostics(diags: Sequence[Diagnostic]) -> None:
+def print_diagnostics(diags: Sequence[Diagnostic], origin: str | None = None) -> None:
     for diag in sorted(diags, key=sort_key):
-        print(render(diag), file=sys.stderr)
+        named = origin is not None and diag.code is not Code.E0004 and origin not in diag.message
+        print(render(diag, origin if named else None), file=sys.stderr)
     errors = sum(1 for d in diags if d.severity is Severity.ERROR)
     warnings = sum(1 for d in diags if d.severity is Severity.WARNING)
     if errors or warnings:
@@ -341,7 +326,40 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     return parser, owners
 
 
+EXIT_INTERNAL = 3
+"""A bug in hrnnc itself (never a user mistake): a short "please report" line, no traceback."""
+
+def _internal_error(exc: BaseException) -> int:
+    import os
+    import traceback
+
+    if os.environ.get("HRNNC_TRACEBACK"):
+        traceback.print_exception(exc, file=sys.stderr)
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    place = f" at {os.path.basename(where.filename)}:{where.lineno}" if where else ""
+    print(f"hrnnc: internal error: {type(exc).__name__}: {str(exc)[:300]}{place}\n"
+          f"hrnnc: this is a bug in hrnnc, not in your model; please report it with the command "
+          "and the input (set HRNNC_TRACEBACK=1 for the traceback)", file=sys.stderr)
+    return EXIT_INTERNAL
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from hrnnc.outfile import prepare_standard_streams
+
+    saved = sys.stdout, sys.stderr
+    stdout = prepare_standard_streams()
+    try:
+        code = _run(argv)
+        stdout.flush()
+        return code
+    except HrnncError as exc:  # standard output itself failed (/dev/full)
+        print_diagnostics(exc.diagnostics)
+        return EXIT_DIAGNOSTICS
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser, owners = build_parser()
     args = parser.parse_args(argv)
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -356,13 +374,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hrnnc: error: {message}", file=sys.stderr)
         return EXIT_USAGE
     except HrnncError as exc:
-        print_diagnostics(exc.diagnostics)
+        print_diagnostics(exc.diagnostics, origin=_origin(args))
         return EXIT_DIAGNOSTICS
     except KeyboardInterrupt:
         print("hrnnc: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the one place a bug becomes exit 3 instead of a traceback
+        return _internal_error(exc)
+
+
+def _origin(args: argparse.Namespace) -> str | None:
+    """The file a command worked on, named in diagnostics that have no source span (E0218, E0601)."""
+    path = getattr(args, "file", None)
+    return None if path is None else ("<stdin>" if path == "-" else path)
 
 
 if __name__ == "__main__":
