@@ -252,6 +252,20 @@ def _natural_int(text: str) -> int:
     return value
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError("must be a finite number")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = _finite_float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return value
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -273,7 +287,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--format", choices=("text", "json", "github"), default="text")
     p.add_argument("--strict", action="store_true", help="fail when trainability is not certified")
     p.add_argument("--max-dim", type=_positive_int, help="dimension cap of the Lie closure (default 20000)")
-    p.add_argument("--time-budget", type=float, help="seconds the Lie closure may take (default 10)")
+    p.add_argument("--time-budget", type=_positive_float, help="seconds the Lie closure may take (default 10)")
     p.add_argument("--basis", action="store_true", help="print a basis of the dynamical Lie algebra")
 
     p = sub.add_parser("fmt", help="print a model in canonical form")
@@ -297,7 +311,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
                    help="print resource counts (to stdout with -o, else to stderr)")
     p.add_argument("--measure", choices=("inplace", "ancilla"), default=None,
                    help="qubit stabilizer lowering (default inplace)")
-    p.add_argument("--squeezing", type=float, default=None, metavar="R", help="qumode momentum squeezing r")
+    p.add_argument("--squeezing", type=_finite_float, default=None, metavar="R", help="qumode momentum squeezing r")
     owners: dict[str, str] = {}
     for name in names:
         try:
@@ -318,9 +332,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--seed", type=_natural_int, help="seed for sampling (a non-negative integer)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("-o", "--output", metavar="OUT")
-    p.add_argument("--squeezing", type=float, metavar="R", help="qumode momentum squeezing r")
+    p.add_argument("--squeezing", type=_finite_float, metavar="R", help="qumode momentum squeezing r")
     p.add_argument("--grid-points", type=_positive_int, metavar="P", help="qumode grid points per mode")
-    p.add_argument("--extent", type=float, metavar="X", help="qumode grid half-width")
+    p.add_argument("--extent", type=_finite_float, metavar="X", help="qumode grid half-width")
 
     sub.add_parser("targets", help="list the available targets")
     return parser, owners

@@ -89,6 +89,7 @@ class Code(enum.Enum):
     E0004 = ("E0004", "output file cannot be written")
     E0005 = ("E0005", "formatting would lose a comment")
     E0006 = ("E0006", "invalid option or argument")
+    E0007 = ("E0007", "not valid hrnnc IR JSON")
     # E01xx: syntax
     E0101 = ("E0101", "unexpected character")
     E0102 = ("E0102", "unexpected token")
@@ -124,8 +125,11 @@ class Code(enum.Enum):
     E0502 = ("E0502", "hyperedge exceeds the target's native arity")
     E0503 = ("E0503", "target SDK not installed")
     E0504 = ("E0504", "unbound parameter")
+    E0505 = ("E0505", "value not representable in the target's arithmetic")
     # E06xx: simulation
     E0601 = ("E0601", "model too large to simulate in memory")
+    E0602 = ("E0602", "simulation result is not finite")
+    E0603 = ("E0603", "conditional state vanished on the simulation grid")
     # Warnings
     W0101 = ("W0101", "unused parameter")
     W0102 = ("W0102", "hyperedge listed twice in one stabilizer")
