@@ -273,8 +273,12 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
-    """The argument parser, and for each target-specific option its owning target."""
+def build_parser(with_targets: bool = True) -> tuple[argparse.ArgumentParser, dict[str, str]]:
+    """The argument parser, and for each target-specific option its owning target.
+
+    ``with_targets=False`` leaves out the targets' own ``compile`` options: loading a target
+    imports its lowering (numpy, …), which ``hrnnc --help`` or ``hrnnc check`` do not need.
+    """
     from hrnnc.targets import target_class, target_names
 
     parser = argparse.ArgumentParser(
@@ -313,7 +317,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
                    help="qubit stabilizer lowering (default inplace)")
     p.add_argument("--squeezing", type=_finite_float, default=None, metavar="R", help="qumode momentum squeezing r")
     owners: dict[str, str] = {}
-    for name in names:
+    for name in names if with_targets else ():
         try:
             cls = target_class(name)
         except Exception:  # a target that cannot load is reported when it is chosen
@@ -374,7 +378,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    parser, owners = build_parser()
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser, owners = build_parser(with_targets="compile" in words)
     args = parser.parse_args(argv)
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "check": cmd_check, "fmt": cmd_fmt, "ir": cmd_ir, "targets": cmd_targets, "simulate": cmd_simulate,
