@@ -1,0 +1,22 @@
+"""The input sequence as (cell, arguments) pairs: the one place the moments engine unrolls inputs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable
+
+from hrnnc.ir import unroll
+
+if TYPE_CHECKING:
+    from hrnnc.ir import Cell, Model
+
+
+def input_steps(model: Model, inputs: str | Iterable[Any]) -> list[tuple[Cell, dict[str, float]]]:
+    """Each input's cell and the token arguments it binds (``{}`` for a plain token).
+
+    Raises:
+        ParseFailedError: An input has no ``on`` block (E0218).
+    """
+    return [(cell, {}) for cell in unroll(model, inputs)]
+
+
+__all__ = ["input_steps"]
