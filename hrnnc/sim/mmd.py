@@ -122,8 +122,9 @@ def _group_mmd(engine: MomentEngine, xs: np.ndarray, degree: int, offset: float)
                 term = engine.moment([z] * j)
             total = total + weights[j] * term
         model_data = model_data + total / len(xs)
-    gram = (offset + xs @ xs.T) ** degree
-    return model_model - 2 * model_data + gram.mean()
+    out = model_model - 2 * model_data
+    out[0] += ((offset + xs @ xs.T) ** degree).mean()  # the data-data term has no gradient
+    return out
 
 
 def mmd(
