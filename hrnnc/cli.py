@@ -169,11 +169,27 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
+    """Print, check (``--check``) or rewrite (``--write``) each file; exit 1 if any fails or differs."""
+    if len(args.files) > 1 and not (args.check or args.write):
+        raise UsageError("printing takes one file; use --check or --write for several")
+    if args.files.count("-") > 1 or ("-" in args.files and len(args.files) > 1 and args.write):
+        raise UsageError("standard input ('-') can be given once, and not with --write")
+    status = EXIT_OK
+    for path in args.files:
+        try:
+            status = max(status, _fmt_one(path, args))
+        except HrnncError as exc:  # one unwritable file does not stop the others
+            print_diagnostics(exc.diagnostics)
+            status = EXIT_DIAGNOSTICS
+    return status
+
+
+def _fmt_one(path: str, args: argparse.Namespace) -> int:
     from hrnnc.frontend import parse_source, read_source
     from hrnnc.frontend.comments import attach_comments, count_comments
     from hrnnc.ir import print_model
 
-    source, diagnostics = read_source(args.file)
+    source, diagnostics = read_source(path)
     model = None
     if not diagnostics:
         model, diagnostics = parse_source(source)
@@ -183,18 +199,19 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     formatted = print_model(model, attach_comments(model, source))
     if args.check:
         if formatted != source.text:
-            fix = "'hrnnc fmt - > FILE'" if args.file == "-" else f"'hrnnc fmt --write {args.file}'"
+            fix = "'hrnnc fmt - > FILE'" if path == "-" else f"'hrnnc fmt --write {path}'"
             print(f"{source.name}: not in canonical form (run {fix})", file=sys.stderr)
             return EXIT_DIAGNOSTICS
         return EXIT_OK
     if args.write:
-        if args.file == "-":
+        if path == "-":
             raise UsageError("--write needs a file, not standard input")
         if count_comments(formatted) != count_comments(source.text):
-            raise HrnncError([error(Code.E0005, f"{source.name}: formatting would lose a comment; "
-                                    "the file was left as it is")])
+            print_diagnostics([error(Code.E0005, f"{source.name}: formatting would lose a comment; "
+                                     "the file was left as it is")])
+            return EXIT_DIAGNOSTICS
         if formatted != source.text:
-            write_atomic(args.file, formatted)
+            write_atomic(path, formatted)
         return EXIT_OK
     sys.stdout.write(formatted)
     return EXIT_OK
@@ -308,11 +325,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--time-budget", type=float, help="seconds the Lie closure may take (default 10)")
     p.add_argument("--basis", action="store_true", help="print a basis of the dynamical Lie algebra")
 
-    p = sub.add_parser("fmt", help="print a model in canonical form")
-    p.add_argument("file", metavar="FILE")
+    p = sub.add_parser("fmt", help="print a model in canonical form (or check / rewrite several)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="model files ('-' for standard input)")
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--check", action="store_true", help="exit 1 if the file is not in canonical form")
-    mode.add_argument("--write", action="store_true", help="rewrite the file in place (atomically)")
+    mode.add_argument("--check", action="store_true",
+                      help="report every file not in canonical form; exit 1 if any differs")
+    mode.add_argument("--write", action="store_true", help="rewrite each file in place (atomically)")
 
     p = sub.add_parser("ir", help="print the IR of a model as JSON")
     p.add_argument("file", metavar="FILE")
