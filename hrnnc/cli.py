@@ -81,6 +81,23 @@ def print_diagnostics(diags: Sequence[Diagnostic]) -> None:
         print(", ".join(parts) + " emitted", file=sys.stderr)
 
 
+def add_param_options(parser: argparse.ArgumentParser) -> None:
+    """``--param NAME=VALUE`` (repeatable) and ``--params P.json``, for every command that runs or
+    compiles a model."""
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="set a param's value (repeatable; overrides --params and the file)")
+    parser.add_argument("--params", action="append", default=[], metavar="P.json",
+                        help="param values from a JSON object {name: number} (repeatable, later files win)")
+
+
+def param_values(args: argparse.Namespace) -> dict[str, float] | None:
+    """The values of :func:`add_param_options`, or None when none were given (E0702–E0704 on bad ones;
+    names are checked against the model by the API, E0701)."""
+    from hrnnc.params import combine_params
+
+    return combine_params(args.params, args.param)
+
+
 def load(path: str) -> Model:
     """Read and parse one file; raises ParseFailedError with its diagnostics."""
     from hrnnc.frontend import parse_file
@@ -236,7 +253,7 @@ def cmd_compile(args: argparse.Namespace, owners: dict[str, str]) -> int:
             raise UsageError(f"--{dest} does not apply to the '{args.target}' target")
     target = cls.from_arguments(args)
     model = load(args.file)
-    obj = compile(model, target=target, inputs=args.input)
+    obj = compile(model, target=target, inputs=args.input, params=param_values(args))
     emit_text(target.dump(obj), args.output)
     if args.report:
         stream = sys.stdout if args.output not in (None, "-") else sys.stderr
@@ -266,7 +283,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     options = {name: getattr(args, name) for name in ("squeezing", "grid_points", "extent")
                if getattr(args, name) is not None}
     model = load(args.file)
-    result = simulate(model, args.input, shots=args.shots, seed=args.seed, **options)
+    result = simulate(model, args.input, shots=args.shots, seed=args.seed, params=param_values(args), **options)
     if args.format == "json":
         emit_text(json.dumps(result.to_json(), indent=2), args.output)
     else:
@@ -331,6 +348,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--measure", choices=("inplace", "ancilla"), default=None,
                    help="qubit stabilizer lowering (default inplace)")
     p.add_argument("--squeezing", type=float, default=None, metavar="R", help="qumode momentum squeezing r")
+    add_param_options(p)
     owners: dict[str, str] = {}
     for name in names:
         try:
@@ -354,6 +372,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--squeezing", type=float, metavar="R", help="qumode momentum squeezing r")
     p.add_argument("--grid-points", type=_positive_int, metavar="P", help="qumode grid points per mode")
     p.add_argument("--extent", type=float, metavar="X", help="qumode grid half-width")
+    add_param_options(p)
 
     sub.add_parser("targets", help="list the available targets")
     return parser, owners
