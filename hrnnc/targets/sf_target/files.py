@@ -7,14 +7,13 @@ module; :func:`load_blackbird` calls ``sf.load`` through it. A file holding the 
 model (``hrnnc compile … --target sf`` without ``--input``, one program per ``# token:``
 section) is read by :func:`load_cells`; ``-o DIR/`` writes one plain ``.xbb`` per token instead.
 
-Run as ``python -m hrnnc.targets.sf_target.files FILE.xbb`` to print a file's program as SF
+Run ``python -m hrnnc.targets.sf_target FILE.xbb …`` to print a file's program as SF
 parsed it.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ def import_strawberryfields() -> Any:
     return load_sf()
 
 
-def _read(path: str | os.PathLike[str]) -> str:
+def read_text(path: str | os.PathLike[str]) -> str:
     try:
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -42,7 +41,7 @@ def _read(path: str | os.PathLike[str]) -> str:
                                             f"{getattr(exc, 'strerror', None) or exc}")]) from None
 
 
-def _cell_count(text: str) -> int:
+def cell_count(text: str) -> int:
     return sum(1 for line in text.splitlines() if line.startswith(TOKEN_HEADER))
 
 
@@ -54,8 +53,8 @@ def load_blackbird(path: str | os.PathLike[str]) -> Any:
             read it with :func:`load_cells`, or compile with ``-o DIR/`` for one file per token).
         TargetUnavailableError: Strawberry Fields cannot be imported (E0503).
     """
-    text = _read(path)
-    cells = _cell_count(text)
+    text = read_text(path)
+    cells = cell_count(text)
     if cells:
         raise HrnncError([error(Code.E0508, f"{os.fspath(path)} holds {cells} unit-cell programs, one per "
                                             "'# token:' section; read it with hrnnc.targets.sf_target.load_cells, "
@@ -73,7 +72,7 @@ def load_cells(text_or_path: str | os.PathLike[str]) -> dict[str, Any]:
 
     Each section after a ``# token: NAME`` line is one complete Blackbird program.
     """
-    text = _read(text_or_path) if isinstance(text_or_path, os.PathLike) else text_or_path
+    text = read_text(text_or_path) if isinstance(text_or_path, os.PathLike) else text_or_path
     sf = import_strawberryfields()
     programs: dict[str, Any] = {}
     token: str | None = None
@@ -86,29 +85,3 @@ def load_cells(text_or_path: str | os.PathLike[str]) -> dict[str, Any]:
         else:
             chunk.append(line)
     return programs
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Print each file's program(s) as Strawberry Fields parsed them."""
-    from hrnnc.diagnostics import render
-
-    paths = sys.argv[1:] if argv is None else argv
-    if not paths:
-        print("usage: python -m hrnnc.targets.sf_target.files FILE.xbb …", file=sys.stderr)
-        return 2
-    try:
-        for path in paths:
-            text = _read(path)
-            programs = load_cells(text) if _cell_count(text) else {"": loads_blackbird(text)}
-            for token, prog in programs.items():
-                print(f"# {path}" + (f", token {token}" if token else ""))
-                prog.print()
-    except HrnncError as exc:
-        for diag in exc.diagnostics:
-            print(render(diag), file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
