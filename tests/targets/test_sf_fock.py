@@ -3,7 +3,7 @@
 States are compared in the language's position representation: a Fock ket ``c_{n...}``
 is ``psi(q) = sum c_n phi_n(q)`` with the ħ = 1 Hermite functions (SF's Fock basis does not
 depend on its hbar, and ``x = sqrt(hbar) q``). The reference is the grid simulator
-(:mod:`hrnnc.sim.qumode`) and, for unitary cells, also the closed form of DESIGN.md §2 (the
+(:mod:`hrnnc.sim.qumode`) and, for unitary cells, also the closed form of docs/semantics.md §2 (the
 cell multiplies the shifted squeezed vacuum by ``exp(i f(q))``), so a wrong sign or scale
 in either the emitter or the simulator shows up as a fidelity drop.
 
@@ -62,7 +62,7 @@ def squeezed_vacuum(q: np.ndarray, r: float) -> np.ndarray:
 
 
 def closed_form(model: hrnnc.Model, tokens: list[str], q: np.ndarray, r: float) -> np.ndarray:
-    """DESIGN.md §2 for cells of phases and shifts: psi(q) = prod psi_r(q_j - T_j) * exp(i sum phases)."""
+    """docs/semantics.md §2 for cells of phases and shifts: psi(q) = prod psi_r(q_j - T_j) * exp(i sum phases)."""
     values = float_bindings(model)
     n = model.size
     grids = np.meshgrid(*([q] * n), indexing="ij")

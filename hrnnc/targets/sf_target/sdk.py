@@ -3,7 +3,7 @@
 SF 0.23 imports ``scipy.integrate.simps``, which SciPy 1.14 removed; we alias it to
 ``simpson`` before the first import. SF's dependency quantum-xir installs ``lark-parser``
 0.12 over lark 1.x's ``lark/`` folder, which would break hrnnc's own parser, so the lark
-version is checked first (DESIGN.md §6).
+version is checked first (docs/semantics.md §6).
 """
 
 from __future__ import annotations
