@@ -111,7 +111,7 @@ class QiskitTarget(Target):
 
         Raises:
             TargetError: Qiskit is missing (E0503), or the transpiler cannot reach the basis (E0501).
-                Free params are fine under ``transpile``: Qiskit keeps them as ``Parameter``\ s.
+                Free params are fine under ``transpile``: Qiskit keeps them as ``Parameter`` objects.
             ConfigurationError: The basis names a gate Qiskit does not know.
         """
         self.require("qiskit")
