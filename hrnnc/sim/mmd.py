@@ -6,7 +6,8 @@ copy ``Y'``),
 
     MMD²_g = E[k(Y, Y')] − (2/N_g) Σ_i E[k(Y, x_i)] + (1/N_g²) Σ_{i,i'} k(x_i, x_{i'}),
 
-and the loss is ``Σ_g (N_g/N) MMD²_g``. Expanding ``(c + s)^d = Σ_j C(d,j) c^{d−j} s^j``:
+and the loss is ``Σ_g (N_g/N) MMD²_g`` (with weights, ``N_g`` is a group's total weight and
+each ``x_i`` counts with its weight). Expanding ``(c + s)^d = Σ_j C(d,j) c^{d−j} s^j``:
 ``E[(Y·Y')^j] = Σ_{t_1…t_j} E[Y_{t_1}⋯Y_{t_j}]²`` and ``E[(Y·x)^j] = E[(x·Y)^j]``, the ``j``-th
 moment of the single commuting operator ``x·Y``. So degree ``d`` needs the raw moments of order
 ≤ d only (not 2d): order ≤ 2 from means and covariance (vectorised), order ≥ 3 one joint moment
@@ -43,8 +44,8 @@ class MMD:
     """``∂ value / ∂ param`` for every param (empty unless asked)."""
     degree: int
     offset: float
-    sequences: int
-    """Data sequences used."""
+    sequences: float
+    """Total weight of the data sequences used (their number when unweighted)."""
     groups: int
     """Distinct input sequences among them."""
 
@@ -90,7 +91,32 @@ def _combined(outputs: Sequence[Output], x: np.ndarray) -> Output:
     return Output("x·y", momenta, positions)
 
 
-def _group_mmd(engine: MomentEngine, xs: np.ndarray, degree: int, offset: float) -> np.ndarray:
+def _data_term(xs: np.ndarray, probs: np.ndarray, degree: int, offset: float) -> float:
+    """``Σ_{i,i'} w_i w_{i'} (c + x_i·x_{i'})^d``, never as an N×N matrix.
+
+    ``Σ w_i w_{i'} (x_i·x_{i'})^j = ‖Σ_i w_i x_i^{⊗j}‖²``: a moment tensor when ``T^j`` is small,
+    else row blocks of the Gram matrix.
+    """
+    count, width = xs.shape
+    total = 0.0
+    for j in range(degree + 1):
+        coef = math.comb(degree, j) * offset ** (degree - j)
+        if not coef:
+            continue
+        if width ** j <= 4096:
+            tensor = probs.copy().reshape(count, 1)
+            for _ in range(j):
+                tensor = (tensor[:, :, None] * xs[:, None, :]).reshape(count, -1)
+            moment = tensor.sum(axis=0)
+            total += coef * float(moment @ moment)
+            continue
+        for start in range(0, count, 512):
+            block = (xs[start:start + 512] @ xs.T) ** j
+            total += coef * float(probs[start:start + 512] @ block @ probs)
+    return total
+
+
+def _group_mmd(engine: MomentEngine, xs: np.ndarray, probs: np.ndarray, degree: int, offset: float) -> np.ndarray:
     size = engine.size
     count = len(engine.run.outputs)
     means, cov = engine.means_and_covariance()
@@ -109,21 +135,21 @@ def _group_mmd(engine: MomentEngine, xs: np.ndarray, degree: int, offset: float)
                 mult = math.factorial(j) / math.prod(math.factorial(key.count(t)) for t in set(key))
                 s = s + mult * _square(engine.moment(key))
         model_model = model_model + weights[j] * s
-    model_data = dual.seed(0.0, size)
-    for x in xs:
-        z = engine.add_output(_combined(engine.run.outputs, x)) if degree >= 3 else -1
-        total = weights[0] * dual.seed(1.0, size)
-        for j in range(1, degree + 1):
-            if j == 1:
-                term = np.tensordot(x, means, axes=(0, 0))
-            elif j == 2:
-                term = np.einsum("s,t,std->d", x, x, second)
-            else:
-                term = engine.moment([z] * j)
-            total = total + weights[j] * term
-        model_data = model_data + total / len(xs)
+    model_data = weights[0] * dual.seed(1.0, size)
+    mean_x = probs @ xs
+    model_data = model_data + weights[1] * np.tensordot(mean_x, means, axes=(0, 0))
+    if degree >= 2:
+        scatter = (xs * probs[:, None]).T @ xs  # Σ_i w_i x_i x_iᵀ
+        model_data = model_data + weights[2] * np.tensordot(scatter, second, axes=([0, 1], [0, 1]))
+    combined = [(engine.add_output(_combined(engine.run.outputs, x)), w) for x, w in zip(xs, probs)
+                if w and degree >= 3]
+    for j in range(3, degree + 1):
+        term = dual.seed(0.0, size)
+        for z, w in combined:
+            term = term + w * engine.moment([z] * j)
+        model_data = model_data + weights[j] * term
     out = model_model - 2 * model_data
-    out[0] += ((offset + xs @ xs.T) ** degree).mean()  # the data-data term has no gradient
+    out[0] += _data_term(xs, probs, degree, offset)  # no gradient
     return out
 
 
@@ -136,6 +162,7 @@ def mmd(
     squeezing: float = DEFAULT_SQUEEZING,
     params: Mapping[str, float] | None = None,
     gradient: bool = True,
+    weights: Sequence[float] | None = None,
 ) -> MMD:
     """The polynomial-kernel MMD² between the model and data, and its gradient.
 
@@ -150,6 +177,8 @@ def mmd(
         squeezing: ``r`` of every preparation.
         params: Param values overriding the initial values.
         gradient: Also give ``∂MMD²/∂param`` for every param.
+        weights: A weight (count) per data sequence; default 1 each. Groups are weighted by
+            their total weight and the data side of each group by its members' weights.
 
     Raises:
         ConfigurationError: E0610 (degree).
@@ -158,11 +187,16 @@ def mmd(
     """
     check_order(degree, "MMD kernel degree")
     r = check_squeezing(squeezing)
-    groups: dict[tuple[Any, ...], list[Sequence[float]]] = {}
-    for inputs, outputs in _pairs(data):
-        groups.setdefault(_input_key(inputs), []).append(outputs)
-    total_count = sum(len(v) for v in groups.values())
-    if not total_count:
+    groups: dict[tuple[Any, ...], list[tuple[Sequence[float], float]]] = {}
+    pairs = list(_pairs(data))
+    ws = [1.0] * len(pairs) if weights is None else [float(w) for w in weights]
+    if len(ws) != len(pairs) or not all(math.isfinite(w) and w >= 0 for w in ws):
+        raise SimulationError([error(Code.E0615, f"{len(ws)} weights for {len(pairs)} data sequences (each must "
+                                     "be a finite number ≥ 0)")])
+    for (inputs, outputs), w in zip(pairs, ws):
+        groups.setdefault(_input_key(inputs), []).append((outputs, w))
+    total_count = sum(w for rows in groups.values() for _, w in rows)
+    if not pairs or total_count <= 0:
         raise SimulationError([error(Code.E0615, "no data sequences were given")])
     result: np.ndarray | None = None
     directions: tuple[str, ...] = ()
@@ -170,7 +204,7 @@ def mmd(
         run = run_operators(model, list(key), params, gradient)
         directions = run.directions
         count = len(run.outputs)
-        for row in rows:
+        for row, _ in rows:
             if len(row) != count:
                 raise SimulationError([error(Code.E0615, f"a data sequence (group {number + 1}) has {len(row)} "
                                              f"output(s), but the model measures {count} time(s) on its inputs")])
@@ -178,15 +212,19 @@ def mmd(
             raise SimulationError([error(Code.E0614, f"an MMD of degree {degree} over {count} outputs needs "
                                          f"{math.comb(count + degree - 1, degree):,} joint moments, more than "
                                          f"{MAX_JOINT_MOMENTS:,}; use degree ≤ 2 or shorter sequences")])
-        xs = np.asarray(rows, dtype=float).reshape(len(rows), count)
+        xs = np.asarray([row for row, _ in rows], dtype=float).reshape(len(rows), count)
+        w = np.array([w for _, w in rows])
+        if w.sum() <= 0:
+            continue
         with np.errstate(all="ignore"):
-            value = _group_mmd(MomentEngine(run, r), xs, degree, offset) * (len(rows) / total_count)
+            value = _group_mmd(MomentEngine(run, r), xs, w / w.sum(), degree, offset) * (w.sum() / total_count)
         result = value if result is None else result + value
-    assert result is not None
+    if result is None:
+        raise SimulationError([error(Code.E0615, "every data sequence has weight 0")])
     if not np.all(np.isfinite(result)):
         raise overflow(f"the degree-{degree} MMD", r, degree, model.degree.value)
     return MMD(float(result[0]), {d: float(g) for d, g in zip(directions, result[1:])}, degree, float(offset),
-               total_count, len(groups))
+               float(total_count), len(groups))
 
 
 __all__ = ["MMD", "mmd"]

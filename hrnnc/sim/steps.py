@@ -16,6 +16,8 @@ def input_steps(model: Model, inputs: str | Iterable[Any]) -> list[tuple[Cell, d
     Raises:
         ParseFailedError: An input has no ``on`` block (E0218).
     """
+    if not isinstance(inputs, str):  # ("name", ()) is a plain token, as hrnnc.data records it
+        inputs = [item if isinstance(item, str) or tuple(item[1]) else item[0] for item in inputs]
     return [(cell, {}) for cell in unroll(model, inputs)]
 
 
