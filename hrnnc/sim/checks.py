@@ -21,7 +21,7 @@ MAX_JOINT_MOMENTS = 200_000
 
 def check_order(order: int, what: str = "moment order") -> None:
     if isinstance(order, bool) or not isinstance(order, int) or order < 1 or order > MAX_MOMENT_ORDER:
-        raise ConfigurationError([error(Code.E0610, f"{what} {order!r} is not supported: it must be an integer "
+        raise SimulationError([error(Code.E0610, f"{what} {order!r} is not supported: it must be an integer "
                                         f"from 1 to {MAX_MOMENT_ORDER}")])
 
 

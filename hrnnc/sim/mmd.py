@@ -181,8 +181,7 @@ def mmd(
             their total weight and the data side of each group by its members' weights.
 
     Raises:
-        ConfigurationError: E0610 (degree).
-        SimulationError: E0612 (qubit model), E0615 (data does not fit the model), E0611
+        SimulationError: E0610 (degree), E0612 (qubit model), E0615 (data does not fit the model), E0611
             (overflow), E0614 (a degree ≥ 3 needs too many joint moments).
     """
     check_order(degree, "MMD kernel degree")

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from hrnnc.diagnostics import Code, ConfigurationError, SimulationError, error
+from hrnnc.diagnostics import Code, SimulationError, error
 from hrnnc.sim.conventions import DEFAULT_SQUEEZING
 from hrnnc.sim.checks import (
     MAX_JOINT_MOMENTS,
@@ -64,6 +64,15 @@ class Moments:
     covariance_gradient: np.ndarray | None = None
     """``∂Cov/∂θ_d``, shape ``(T, T, P)``."""
     joint_gradient: Mapping[tuple[int, ...], np.ndarray] = field(default_factory=dict)
+    observables: tuple[tuple[str, complex], ...] = ()
+    """``(text, ⟨O⟩)`` for each observable asked for (the modes after the run)."""
+    note: str | None = None
+    """Why this method was chosen, when it was chosen automatically (the CLI prints it)."""
+
+    def with_observables(self, values: Sequence[tuple[str, complex]]) -> Moments:
+        from dataclasses import replace
+
+        return replace(self, observables=tuple(values))
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -72,6 +81,9 @@ class Moments:
             "means": self.means.tolist(), "covariance": self.covariance.tolist(),
             "moments": [{"outputs": list(k), "value": v} for k, v in self.joint.items()],
         }
+        if self.observables:
+            out["observables"] = [{"observable": text, "value": value.real, "imag": value.imag}
+                                  for text, value in self.observables]
         if self.directions:
             out["gradient"] = {
                 "directions": list(self.directions),
@@ -92,6 +104,9 @@ class Moments:
             lines.extend("  " + " ".join(f"{v: .6g}" for v in row) for row in self.covariance)
         for key, value in self.joint.items():
             lines.append(f"E[{' '.join(f'y{t}' for t in key)}] = {value:.10g}")
+        for text, value in self.observables:
+            shown = f"{value.real:.10g}" if value.imag == 0 else f"{value.real:.10g} {value.imag:+.10g}i"
+            lines.append(f"<{text}> = {shown}")
         return "\n".join(lines)
 
 
@@ -120,8 +135,8 @@ def output_moments(
         outputs: Output indices the joint moments of order ≥ 3 range over (default all).
 
     Raises:
-        ConfigurationError: E0610 (order), E0611 (invalid squeezing).
-        SimulationError: E0612 (qubit model), E0611 (a moment overflows), E0614 (too many
+        ConfigurationError: An invalid squeezing.
+        SimulationError: E0610 (order), E0612 (qubit model), E0611 (a moment overflows), E0614 (too many
             joint moments), E0601 (memory).
     """
     check_order(order)
@@ -132,7 +147,7 @@ def output_moments(
     chosen = list(range(count)) if outputs is None else [int(t) for t in outputs]
     bad = [t for t in chosen if not 0 <= t < count]
     if bad:
-        raise ConfigurationError([error(Code.E0614, f"output index {bad[0]} does not exist (the run has {count} "
+        raise SimulationError([error(Code.E0614, f"output index {bad[0]} does not exist (the run has {count} "
                                         "outputs)")])
     wanted = sum(math.comb(len(chosen) + j - 1, j) for j in range(3, order + 1))
     if wanted > MAX_JOINT_MOMENTS:
@@ -191,13 +206,13 @@ def observable_value(
         observable has a real value up to rounding.
 
     Raises:
-        ConfigurationError: E0613 (not a polynomial in the register's quadratures).
+        SimulationError: E0613 (not a polynomial in the register's quadratures).
     """
     require_qumodes(model)
     obs = Observable.parse(observable, model.size) if isinstance(observable, str) else observable
     outside = sorted(m for m in obs.modes if not 0 <= m < model.size)
     if outside:
-        raise ConfigurationError([error(Code.E0613, f"the observable uses mode {outside[0]}, outside the register "
+        raise SimulationError([error(Code.E0613, f"the observable uses mode {outside[0]}, outside the register "
                                         f"(modes 0…{model.size - 1})")])
     r = check_squeezing(squeezing)
     run = run_operators(model, inputs, params, gradient)

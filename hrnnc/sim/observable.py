@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hrnnc.diagnostics import Code, ConfigurationError, Source, Span, error
+from hrnnc.diagnostics import Code, SimulationError, Source, Span, error
 from hrnnc.sim import dual
 from hrnnc.sim.heisenberg import HeisenbergRun, QPoly
 from hrnnc.sim.wick import expectation, source_variances
@@ -44,7 +44,7 @@ class Observable:
         """Parse the observable syntax (module docstring).
 
         Raises:
-            ConfigurationError: E0613 with a caret at the offending character.
+            SimulationError: E0613 with a caret at the offending character.
         """
         return _Parser(text, modes).parse()
 
@@ -67,9 +67,9 @@ class _Parser:
             pos = m.end()
         self.i = 0
 
-    def fail(self, start: int, end: int, message: str) -> ConfigurationError:
+    def fail(self, start: int, end: int, message: str) -> SimulationError:
         end = max(end, start + 1)
-        return ConfigurationError([error(Code.E0613, message, Span(self.source, start, end))])
+        return SimulationError([error(Code.E0613, message, Span(self.source, start, end))])
 
     def peek(self) -> tuple[str, str, int, int] | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import hrnnc
-from hrnnc.diagnostics import Code, ConfigurationError, HrnncError, SimulationError
+from hrnnc.diagnostics import Code, HrnncError, SimulationError
 from hrnnc.sim.moments import MAX_MOMENT_ORDER, Observable, mmd, observable_value, output_moments
 
 DESIGN = """
@@ -182,10 +182,10 @@ def _code(exc: HrnncError) -> Code:
 
 
 def test_order_cap() -> None:
-    with pytest.raises(ConfigurationError) as info:
+    with pytest.raises(SimulationError) as info:
         output_moments(hrnnc.parse(DESIGN), "a m", order=MAX_MOMENT_ORDER + 1)
     assert _code(info.value) is Code.E0610
-    with pytest.raises(ConfigurationError) as info:
+    with pytest.raises(SimulationError) as info:
         mmd(hrnnc.parse(DESIGN), [("a m", [0.0])], degree=0)
     assert _code(info.value) is Code.E0610
 
@@ -210,7 +210,7 @@ def test_qubit_model_is_refused() -> None:
 @pytest.mark.parametrize("text, column", [("exp(q0)", 1), ("q0 / p1", 4), ("q0^0.5", 4), ("q0 + x1", 6),
                                            ("q7", 1), ("(q0", 1), ("", 1)])
 def test_observable_outside_the_algebra(text: str, column: int) -> None:
-    with pytest.raises(ConfigurationError) as info:
+    with pytest.raises(SimulationError) as info:
         observable_value(hrnnc.parse(DESIGN), "a", text)
     diag = info.value.diagnostics[0]
     assert diag.code is Code.E0613
