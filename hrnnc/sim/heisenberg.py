@@ -91,7 +91,7 @@ def _product(forms: Sequence[tuple[Linear, np.ndarray]], one: np.ndarray) -> QPo
     acc: QPoly = {(): one}
     for linear, const in forms:
         nxt: QPoly = {}
-        has_const = bool(const.any())
+        has_const = bool(np.count_nonzero(const))
         for mono, c in acc.items():
             for src, a in linear.items():
                 key = tuple(sorted(mono + (src,)))
@@ -115,7 +115,7 @@ def _add_into(target: dict[Any, np.ndarray], terms: Mapping[Any, np.ndarray], sc
 
 def _prune(poly: dict[Any, np.ndarray]) -> None:
     """Drop exactly cancelled terms (a stabilizer's ``U_κ†`` and ``U_κ`` on unmeasured modes)."""
-    for key in [k for k, c in poly.items() if not c.any()]:
+    for key in [k for k, c in poly.items() if not np.count_nonzero(c)]:
         del poly[key]
 
 
@@ -174,7 +174,7 @@ class _Engine:
 
     def q_poly(self, site: int) -> QPoly:
         poly: QPoly = {(j,): a for j, a in self.q_lin[site].items()}
-        if self.q_const[site].any():
+        if np.count_nonzero(self.q_const[site]):
             poly[()] = self.q_const[site]
         return poly
 

@@ -31,6 +31,9 @@ import numpy as np
 from hrnnc.sim import dual
 from hrnnc.sim.heisenberg import HeisenbergRun, Linear, Output, QPoly
 
+SMALL_ALLOCATION = 64 << 20
+"""Arrays below this size are allocated without asking the memory check (it reads /proc)."""
+
 Poly = dict[tuple[int, ...], np.ndarray]
 """A classical polynomial: sorted tuple of variable ids → dual coefficient."""
 Hermite = dict[tuple[tuple[int, int], ...], np.ndarray]
@@ -243,10 +246,11 @@ class MomentEngine:
                 if key:
                     columns.setdefault(key, len(columns))
         count = len(rows)
-        from hrnnc.sim.memory import require_memory
+        needed = 8 * self.size * (count * max(1, len(columns)) + 3 * count * count)
+        if needed > SMALL_ALLOCATION:
+            from hrnnc.sim.memory import require_memory
 
-        require_memory(8 * self.size * (count * max(1, len(columns)) + 2 * count * count),
-                       f"the Hermite coordinates of {count} outputs ({len(columns)} columns)")
+            require_memory(needed, f"the Hermite coordinates of {count} outputs ({len(columns)} columns)")
         matrix = np.zeros((count, len(columns), self.size))
         means = np.zeros((count, self.size))
         for t, row in enumerate(rows):
