@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence, Union
 
-from hrnnc.ir import Basis, Measure, MeasureStab, Model, Phase, Reset, float_bindings, unroll
+from hrnnc.ir import Basis, Expr, Measure, MeasureStab, Model, Phase, Reset, float_bindings, unroll_steps
 
 TWO_PI = 2.0 * math.pi
 
@@ -69,8 +69,8 @@ def lower_qubit_run(
     Raises:
         ParseFailedError: An input token has no ``on`` block (E0218).
     """
-    cells = unroll(model, tokens)
-    value = float_bindings(model, params)
+    steps = unroll_steps(model, tokens)
+    bindings = float_bindings(model, params)
     ops: list[Op] = []
     pending: dict[tuple[int, ...], float] = {}
 
@@ -84,8 +84,13 @@ def lower_qubit_run(
             ops.append(block)
         pending.clear()
 
-    for cell in cells:
-        for stmt in cell.body:
+    for step in steps:
+        args = dict(step.args)
+
+        def value(expr: Expr) -> float:
+            return bindings(expr, args)
+
+        for stmt in step.cell.body:
             if isinstance(stmt, Phase):
                 add(stmt.indices, value(stmt.angle))
             elif isinstance(stmt, MeasureStab):
