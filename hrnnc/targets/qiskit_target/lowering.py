@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from qiskit.circuit import Instruction, Parameter
 
 MEASURE_MODES = ("inplace", "ancilla")
-"""The two stabilizer-measurement lowerings of DESIGN.md §2."""
+"""The two stabilizer-measurement lowerings of docs/semantics.md §2."""
 
 Angle = Any
 """A float, or a :class:`qiskit.circuit.ParameterExpression` when the angle depends on params."""
@@ -201,7 +201,7 @@ class Lowering:
         return CellTemplate(tuple(ops), tuple(outputs))
 
     def _lower_stab(self, stmt: MeasureStab, slot: int, args: Mapping[str, Any] | None) -> list[Op]:
-        """DESIGN.md §2: ``U†; H; measure; H; U`` in place, or phase estimation on the ancilla."""
+        """docs/semantics.md §2: ``U†; H; measure; H; U`` in place, or phase estimation on the ancilla."""
         v = stmt.vertex.index
         weights = [(self.angle(e.weight, args), e.indices) for e in stmt.edges]
         undo = [Op(self.phase_gate(-w, len(e)), e) for w, e in weights]
