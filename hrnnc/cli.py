@@ -254,7 +254,10 @@ def cmd_compile(args: argparse.Namespace, owners: dict[str, str]) -> int:
     target = cls.from_arguments(args)
     model = load(args.file)
     obj = compile(model, target=target, inputs=args.input, params=param_values(args))
-    emit_text(target.dump(obj), args.output)
+    if isinstance(obj, dict) and is_folder(args.output):
+        write_cells(target, obj, args.output)
+    else:
+        emit_text(target.dump(obj), args.output)
     if args.report:
         stream = sys.stdout if args.output not in (None, "-") else sys.stderr
         report = target.report(obj)
@@ -263,6 +266,48 @@ def cmd_compile(args: argparse.Namespace, owners: dict[str, str]) -> int:
         else:
             print(render_report(report), file=stream)
     return EXIT_OK
+
+
+def is_folder(output: str | None) -> bool:
+    """``-o DIR/`` (a trailing separator) or an existing folder: one file per unit cell."""
+    return output is not None and (output.endswith(("/", os.sep)) or os.path.isdir(output))
+
+
+def write_cells(target: Any, cells: dict[str, Any], folder: str) -> None:
+    """Write each unit cell as a complete program, ``FOLDER/<token><suffix>``.
+
+    Each file is what the target writes for one program, so the SDK's own reader loads it
+    (``qiskit.qasm3.load``, ``sf.load``, ``pytket``'s ``Circuit.from_dict``).
+
+    Raises:
+        HrnncError: Two tokens differ only in case (E0509), or a file cannot be written
+            (E0004); the files this call wrote are removed again.
+    """
+    names = {token: f"{token}{target.default_suffix}" for token in cells}
+    seen: dict[str, str] = {}
+    for token, name in names.items():
+        other = seen.setdefault(name.casefold(), token)
+        if other != token:
+            raise HrnncError([error(Code.E0509, f"tokens '{other}' and '{token}' would both be written to "
+                                                f"{os.path.join(folder, name)} on a case-insensitive file system; "
+                                                "write the cells to one file (omit the trailing '/')")])
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        raise HrnncError([error(Code.E0004, f"cannot create {folder}: {exc.strerror or exc}")]) from None
+    written: list[str] = []
+    try:
+        for token, cell in cells.items():
+            path = os.path.join(folder, names[token])
+            emit_text(target.dump(cell), path)
+            written.append(path)
+    except BaseException:
+        for path in written:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        raise
 
 
 def render_report(report: dict[str, Any], indent: str = "") -> str:
@@ -348,7 +393,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--target", "-t", required=True, choices=names)
     p.add_argument("--input", "-i", metavar="TOKENS", help="input sequence (space-separated tokens); "
                    "without it, one unit cell per token")
-    p.add_argument("-o", "--output", metavar="OUT", help="output file (written atomically); default stdout")
+    p.add_argument("-o", "--output", metavar="OUT", help="output file (written atomically); default stdout. "
+                   "Without --input, 'DIR/' writes one file per token (DIR/TOKEN.qasm, .json, .xbb)")
     p.add_argument("--report", nargs="?", const="text", choices=("text", "json"),
                    help="print resource counts (to stdout with -o, else to stderr)")
     p.add_argument("--measure", choices=("inplace", "ancilla"), default=None,

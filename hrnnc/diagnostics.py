@@ -124,6 +124,8 @@ class Code(enum.Enum):
     E0502 = ("E0502", "hyperedge exceeds the target's native arity")
     E0503 = ("E0503", "target SDK not installed")
     E0504 = ("E0504", "unbound parameter")
+    E0508 = ("E0508", "file holds several unit-cell programs")
+    E0509 = ("E0509", "unit-cell file names collide")
     # E06xx: simulation
     E0601 = ("E0601", "model too large to simulate in memory")
     E0620 = ("E0620", "mixture after a reset too large for the exact densities")
@@ -148,6 +150,10 @@ class Code(enum.Enum):
     W0103 = ("W0103", "token block is empty")
     W0401 = ("W0401", "trainability not certified")
     W0701 = ("W0701", "training interrupted")
+    # E09xx / W09xx: pictures
+    E0901 = ("E0901", "drawing needs matplotlib")
+    E0902 = ("E0902", "unsupported picture format")
+    W0901 = ("W0901", "the SDK cannot draw its circuit as an image offline")
 
 
 @dataclass(frozen=True, slots=True)

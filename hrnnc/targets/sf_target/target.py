@@ -13,6 +13,7 @@ from hrnnc.ir import RegisterKind, float_bindings, unroll
 from hrnnc.sim.conventions import DEFAULT_SQUEEZING, SF_DEFAULT_HBAR
 from hrnnc.targets.base import Target
 from hrnnc.targets.sf_target.check_sf_degree import CheckSfDegree
+from hrnnc.targets.sf_target.files import TOKEN_HEADER, load_cells
 from hrnnc.targets.sf_target.lowering import CellLowering, lower_cell, preparation_ops
 from hrnnc.targets.sf_target.sdk import INSTALL_HINT, build_program, load_sf, to_blackbird
 
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
     from hrnnc.ir import Cell, Model
     from hrnnc.passes import Pass, PropertySet
 
-TOKEN_HEADER = "# token: "
-"""Comment line that starts each unit cell in the Blackbird dump of a token → program mapping."""
 
 REPORT_ATTRIBUTE = "_hrnnc_report"
 """Attribute of an emitted ``sf.Program`` holding its resource numbers (read by :meth:`SFTarget.report`)."""
@@ -159,22 +158,6 @@ def _sequence_report(cells: Mapping[str, CellLowering], inputs: Sequence[str], t
         "cubic_phase_gates_naive": naive,
         "cubic_phase_gates_per_cell": {t: cells[t].cubic_phase_gates for t in dict.fromkeys(inputs)},
     }
-
-
-def load_cells(text: str) -> dict[str, Any]:
-    """Read back :meth:`SFTarget.dump` of a unit-cell mapping: ``{token: sf.Program}``."""
-    sf = load_sf()
-    programs: dict[str, Any] = {}
-    token: str | None = None
-    chunk: list[str] = []
-    for line in [*text.splitlines(), f"{TOKEN_HEADER}"]:
-        if line.startswith(TOKEN_HEADER):
-            if token is not None:
-                programs[token] = sf.io.loads("\n".join(chunk))
-            token, chunk = line[len(TOKEN_HEADER):].strip(), []
-        else:
-            chunk.append(line)
-    return programs
 
 
 __all__ = ["SFTarget", "load_cells"]
