@@ -154,6 +154,7 @@ class Code(enum.Enum):
     E0901 = ("E0901", "drawing needs matplotlib")
     E0902 = ("E0902", "unsupported picture format")
     W0901 = ("W0901", "the SDK cannot draw its circuit as an image offline")
+    W0902 = ("W0902", "only the first steps of a long input are drawn")
 
 
 @dataclass(frozen=True, slots=True)
