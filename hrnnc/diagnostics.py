@@ -128,6 +128,7 @@ class Code(enum.Enum):
     E0509 = ("E0509", "unit-cell file names collide")
     # E06xx: simulation
     E0601 = ("E0601", "model too large to simulate in memory")
+    E0620 = ("E0620", "mixture after a reset too large for the exact densities")
     # E07xx: params from outside, data and training
     E0701 = ("E0701", "unknown param name")
     E0702 = ("E0702", "param value is not a finite number")
