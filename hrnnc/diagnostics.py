@@ -143,6 +143,7 @@ class Code(enum.Enum):
     E0509 = ("E0509", "unit-cell file names collide")
     # E06xx: simulation
     E0601 = ("E0601", "model too large to simulate in memory")
+    E0620 = ("E0620", "mixture after a reset too large for the exact densities")
     # E07xx: params from outside, data and training
     E0701 = ("E0701", "unknown param name")
     E0702 = ("E0702", "param value is not a finite number")
@@ -169,6 +170,7 @@ class Code(enum.Enum):
     E0901 = ("E0901", "drawing needs matplotlib")
     E0902 = ("E0902", "unsupported picture format")
     W0901 = ("W0901", "the SDK cannot draw its circuit as an image offline")
+    W0902 = ("W0902", "only the first steps of a long input are drawn")
 
 
 @dataclass(frozen=True, slots=True)
