@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterable
 
-from hrnnc.ir import unroll
+from hrnnc.ir import unroll_steps
 
 if TYPE_CHECKING:
     from hrnnc.ir import Cell, Model
@@ -14,11 +14,11 @@ def input_steps(model: Model, inputs: str | Iterable[Any]) -> list[tuple[Cell, d
     """Each input's cell and the token arguments it binds (``{}`` for a plain token).
 
     Raises:
-        ParseFailedError: An input has no ``on`` block (E0218).
+        ParseFailedError: As :func:`hrnnc.ir.unroll_steps` (E0218, E0222–E0224).
     """
     if not isinstance(inputs, str):  # ("name", ()) is a plain token, as hrnnc.data records it
         inputs = [item if isinstance(item, str) or tuple(item[1]) else item[0] for item in inputs]
-    return [(cell, {}) for cell in unroll(model, inputs)]
+    return [(step.cell, dict(step.args)) for step in unroll_steps(model, inputs)]
 
 
 __all__ = ["input_steps"]
