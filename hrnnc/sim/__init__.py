@@ -87,13 +87,13 @@ def run_simulation(
         raise _bad_option(f"seed must be a non-negative integer, not {seed!r}")
     opts = {k: v for k, v in options.items() if v is not None}
     progress = bool(opts.pop("progress", True))
-    toks = split_inputs(tokens)
-    outputs = tuple(output_names(unroll(model, toks)))
     moment_opts = {k: opts.pop(k) for k in MOMENT_OPTIONS if k in opts}
     if moment_opts or (model.kind is RegisterKind.QUMODES and shots is None and not _grid_fits(model, opts)):
         if shots is not None:
             raise _bad_option("exact moments (--moments) and sampling (--shots) exclude each other")
-        return _run_moments(model, toks, params, opts, moment_opts)
+        return _run_moments(model, tokens, params, opts, moment_opts)
+    toks = split_inputs(tokens)
+    outputs = tuple(output_names(unroll(model, toks)))
     if shots:
         _check_shot_memory(shots, len(outputs), model.kind)
     if model.kind is RegisterKind.QUBITS:
@@ -110,7 +110,7 @@ def _grid_fits(model: Model, opts: Mapping[str, Any]) -> bool:
     return WORKING_COPIES * 16 * points ** model.size <= available_bytes()
 
 
-def _run_moments(model: Model, toks: tuple[str, ...], params: Mapping[str, float] | None,
+def _run_moments(model: Model, toks: Any, params: Mapping[str, float] | None,
                  opts: Mapping[str, Any], moment_opts: Mapping[str, Any]) -> Any:
     """Exact moments in the Heisenberg picture (explicitly asked for, or because the grid would not fit)."""
     from dataclasses import replace

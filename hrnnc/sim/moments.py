@@ -36,6 +36,7 @@ from hrnnc.sim.checks import (
 )
 from hrnnc.sim.mmd import MMD, mmd
 from hrnnc.sim.observable import Observable, observable_expectation
+from hrnnc.sim.steps import input_labels
 from hrnnc.sim.wick import MomentEngine
 
 if TYPE_CHECKING:
@@ -141,6 +142,7 @@ def output_moments(
     """
     check_order(order)
     r = check_squeezing(squeezing)
+    inputs = inputs if isinstance(inputs, str) else list(inputs)
     run = run_operators(model, inputs, params, gradient, argument_gradient)
     engine = MomentEngine(run, r)
     count = len(run.outputs)
@@ -162,7 +164,7 @@ def output_moments(
     cov = cov if order >= 2 else np.zeros((0, 0, run.size))
     grads = bool(run.directions)
     return Moments(
-        model=model.name, inputs=tuple(inputs.split() if isinstance(inputs, str) else inputs), outputs=tuple(names),
+        model=model.name, inputs=input_labels(model, inputs), outputs=tuple(names),
         squeezing=r, order=order, means=means[:, 0].copy(), covariance=cov[:, :, 0].copy(),
         joint={k: float(v[0]) for k, v in joint.items()}, directions=run.directions,
         means_gradient=means[:, 1:].copy() if grads else None,

@@ -21,4 +21,12 @@ def input_steps(model: Model, inputs: str | Iterable[Any]) -> list[tuple[Cell, d
     return [(step.cell, dict(step.args)) for step in unroll_steps(model, inputs)]
 
 
-__all__ = ["input_steps"]
+def input_labels(model: Model, inputs: str | Iterable[Any]) -> tuple[str, ...]:
+    """Each input as one would type it: ``z0``, ``w01(0.37)``."""
+    if not isinstance(inputs, str):
+        inputs = [item if isinstance(item, str) or tuple(item[1]) else item[0] for item in inputs]
+    return tuple(step.token if not step.args else f"{step.token}({', '.join(repr(v) for _, v in step.args)})"
+                 for step in unroll_steps(model, inputs))
+
+
+__all__ = ["input_labels", "input_steps"]

@@ -149,6 +149,23 @@ def test_gradients_match_central_differences(name: str) -> None:
     assert np.any(res.covariance_gradient[:, :, d] != 0)
 
 
+def test_token_argument_gradients() -> None:
+    """``w(x)`` applies phase(a·x) 0 1 1, so after ``w(x1) m w(x2) m``: y1 = p_0 + a x1 q_1² and
+    y2 = p_2 + y1 + a x2 q_1² (feed-forward): E[y1] = a x1 σ², E[y2] = a (x1 + x2) σ²;
+    ∂E[y2]/∂x1 = ∂E[y2]/∂x2 = a σ², ∂E[y1]/∂x2 = 0."""
+    model = hrnnc.parse("hrnn w { qumodes 2; degree 3; param a = 0.5; on w(x) { phase(a * x) 0 1 1; } "
+                        "on m { measure p 0 -> y; } }")
+    r, a = 0.5, 0.5
+    s2 = math.exp(2 * r) / 2
+    res = output_moments(model, [("w", (0.4,)), "m", "w(-1.5)", "m"], squeezing=r, gradient=True,
+                         argument_gradient=True)
+    assert res.inputs == ("w(0.4)", "m", "w(-1.5)", "m") and res.directions == ("a", "0:x", "2:x")
+    assert res.means == pytest.approx([a * 0.4 * s2, a * (0.4 - 1.5) * s2], rel=1e-12)
+    assert np.allclose(res.means_gradient, [[0.4 * s2, a * s2, 0.0], [-1.1 * s2, a * s2, a * s2]], rtol=1e-12)
+    f = lambda x: output_moments(model, f"w({x!r}) m w(-1.5) m", squeezing=r).covariance[1, 1]  # noqa: E731
+    assert res.covariance_gradient[1, 1, 1] == pytest.approx(_central(f, 0.4), rel=1e-6)
+
+
 def test_mmd_value_and_gradient() -> None:
     """Degree-1 MMD² with c = 0 is |E[y] − mean(x)|² (closed form); its gradient matches differences."""
     model = hrnnc.parse(DESIGN)
