@@ -351,7 +351,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.format == "jsonl":
         from hrnnc.data import records_jsonl
 
-        emit_text("\n".join(records_jsonl(result.inputs, result.samples, model.kind)), args.output)
+        emit_text("\n".join(records_jsonl(model, result.inputs, result.samples)), args.output)
     elif args.format == "json":
         emit_text(json.dumps(result.to_json(), indent=2), args.output)
     else:
