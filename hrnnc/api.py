@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
@@ -137,6 +135,7 @@ def compile(
     model: Model | str | Path,
     target: str | Target = "qiskit",
     inputs: str | Iterable[str] | None = None,
+    params: Mapping[str, float] | None = None,
     **options: Any,
 ) -> Any:
     """Compile a model for a target.
@@ -145,6 +144,8 @@ def compile(
         model: A model, model text (``str``) or a file (``pathlib.Path``).
         target: A target name (``qiskit``, ``tket``, ``sf``) or a configured Target.
         inputs: Input tokens (a string is split on whitespace); None gives the unit cells.
+        params: Param values overriding the file's initial values; the result is then
+            numeric (a target that keeps symbolic params binds them to these values).
         options: The target's options (its dataclass fields).
 
     Returns:
@@ -155,12 +156,19 @@ def compile(
         CheckFailedError: The model has semantic errors.
         TargetError: The target cannot express the model (E05xx), or its SDK is missing.
         ParseFailedError: An input token has no ``on`` block (E0218).
+        TrainingError: An unknown param name (E0701) or a non-finite value (E0702).
     """
+    from hrnnc.params import resolve_params, with_param_values
     from hrnnc.targets import make_target
 
     model = as_model(model)
+    values = None if params is None else resolve_params(model, params)
+    if values is not None:
+        model = with_param_values(model, values)
     props = _require_clean(model)
     tgt = make_target(target, **options) if isinstance(target, str) else target
+    if values is not None:
+        tgt = tgt.numeric()
     if model.kind not in tgt.register_kinds:
         kinds = " or ".join(sorted(k.value for k in tgt.register_kinds))
         raise TargetError([error(Code.E0501, f"the '{tgt.name}' target takes {kinds}; "
@@ -185,39 +193,6 @@ def _unrepresentable(target: str, exc: ArithmeticError) -> TargetError:
                               f"{exc or type(exc).__name__}; scale the expression into a moderate range", span)])
 
 
-def check_params(model: Model, params: Mapping[str, Any] | None) -> dict[str, float] | None:
-    """Validate param values given from outside: known names, real and finite numbers.
-
-    Raises:
-        ConfigurationError: An unknown name, a value that is not a real number (a str, a bool,
-            a complex), or NaN/±inf (E0006).
-    """
-    if params is None:
-        return None
-    if not isinstance(params, Mapping):
-        raise ConfigurationError(f"params must be a mapping of param name to number, not {type(params).__name__}")
-    declared = [p.name for p in model.params]
-    unknown = sorted(str(k) for k in params if k not in declared)
-    if unknown:
-        raise ConfigurationError(f"unknown param(s) {', '.join(map(repr, unknown))}; model '{model.name}' "
-                                 f"has: {', '.join(declared) or '(no params)'}")
-    values: dict[str, float] = {}
-    for key, value in params.items():
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise ConfigurationError(f"param {key!r} must be a real number, not {type(value).__name__} "
-                                     f"{_short_repr(value)}")
-        number = float(value)
-        if not math.isfinite(number):
-            raise ConfigurationError(f"param {key!r} must be finite, not {number}")
-        values[key] = number
-    return values
-
-
-def _short_repr(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
 def simulate(
     model: Model | str | Path,
     inputs: str | Iterable[str],
@@ -228,14 +203,17 @@ def simulate(
 ) -> Any:
     """Run the reference simulator on one input sequence (see :mod:`hrnnc.sim`).
 
+    ``params`` override the file's initial values (E0701 for an unknown name, E0702 for a
+    value that is not a finite number).
+
     Raises:
-        ConfigurationError: An invalid option, or ``params`` with an unknown name or a value that
-            is not a finite real number (E0006).
+        ConfigurationError: An invalid option (E0006).
         SimulationError: The run does not fit in memory, or lost its numerical precision (E06xx).
     """
+    from hrnnc.params import resolve_params
     from hrnnc.sim import run_simulation
 
     model = as_model(model)
     _require_clean(model)
-    return run_simulation(model, split_inputs(inputs), shots=shots, seed=seed, params=check_params(model, params),
-                          **options)
+    values = None if params is None else resolve_params(model, params)
+    return run_simulation(model, split_inputs(inputs), shots=shots, seed=seed, params=values, **options)

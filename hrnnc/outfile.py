@@ -100,14 +100,14 @@ def _replace(target: str, data: bytes, mode: int) -> None:
         raise
 
 
-def write_file(path: str, text: str) -> None:
-    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` as described in the module docstring.
+def write_file(path: str, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8; or bytes, e.g. a picture) to ``path`` as described in the module docstring.
 
     Raises:
         HrnncError: E0004 when the path cannot be written (read-only, a directory, a missing
             folder, no space); the old content is then untouched and no temporary file remains.
     """
-    data = text.encode("utf-8")
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     target = os.path.realpath(path)
     try:
         info: os.stat_result | None = os.stat(target)

@@ -185,26 +185,24 @@ def test_simulating_1100_qubits_is_e0601(tmp_path: Path, capsys: pytest.CaptureF
     assert _codes(err) == ["E0601"] and "2^1100" in err
 
 
-@pytest.mark.parametrize(("params", "needle"), [({"g": float("nan")}, "finite"), ({"g": float("inf")}, "finite"),
-                                                ({"g": -float("inf")}, "finite"), ({"h": 1.0}, "unknown param"),
-                                                ({"g": "1"}, "real number"), ({"g": True}, "real number"),
-                                                ({"g": 1j}, "real number"), ([("g", 1.0)], "mapping")])
-def test_simulate_params_are_checked(params: object, needle: str) -> None:
+@pytest.mark.parametrize(("params", "code"), [({"g": float("nan")}, "E0702"), ({"g": float("inf")}, "E0702"),
+                                              ({"g": -float("inf")}, "E0702"), ({"h": 1.0}, "E0701"),
+                                              ({"g": "1"}, "E0702"), ({"g": True}, "E0702"),
+                                              ({"g": 1j}, "E0702")])
+def test_simulate_params_are_checked(params: object, code: str) -> None:
     model = hrnnc.parse(EXAMPLE)
-    with pytest.raises(hrnnc.ConfigurationError) as info:
+    with pytest.raises(hrnnc.HrnncError) as info:
         hrnnc.simulate(model, "prep s0", params=params)  # type: ignore[arg-type]
-    assert info.value.diagnostics[0].code is Code.E0006 and needle in str(info.value)
+    assert [d.code.value for d in info.value.diagnostics] == [code]
 
 
-def test_simulate_params_accept_numbers_of_any_real_type() -> None:
+def test_simulate_params_take_effect() -> None:
     """At g = π, `prep` makes the graph state CZ|++⟩ and `s0` measures its stabilizer X₀Z₁: y = 0 surely.
-    A Fraction is a real number too (numbers.Real), so it is accepted."""
-    import fractions
-
+    At g = 0 `prep` does nothing and the stabilizer of vertex 0 (edge weight 0) is X₀ on |+⟩: y = 0 too,
+    while `z1` on |+⟩ is a fair coin."""
     model = hrnnc.parse(EXAMPLE)
-    exact = hrnnc.simulate(model, "prep s0", params={"g": math.pi}).distribution
-    assert exact == pytest.approx({"0": 1.0})
-    assert hrnnc.simulate(model, "prep s0", params={"g": fractions.Fraction(0)}).distribution is not None
+    assert hrnnc.simulate(model, "prep s0", params={"g": math.pi}).distribution == pytest.approx({"0": 1.0})
+    assert hrnnc.simulate(model, "prep z1", params={"g": 0}).distribution == pytest.approx({"0": 0.5, "1": 0.5})
 
 
 def test_internal_error_exits_three_with_a_report_line() -> None:
