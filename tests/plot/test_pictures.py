@@ -205,3 +205,19 @@ def test_simulate_plot_bad_suffix_fails_before_running(tmp_path: Path, capsys: p
     assert main(["simulate", str(path), "--input", "g m", "--plot", str(tmp_path / "d.gif")]) == 1
     captured = capsys.readouterr()
     assert "E0902" in captured.err and "probability" not in captured.out
+
+
+def test_long_inputs_draw_the_first_steps_with_w0902(qubit_model: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """The cap (64 panels) lowered to 2 so the test stays small: ``p s w`` draws ``p s`` and warns."""
+    import hrnnc.plot
+    import hrnnc.plot.hypergraph
+
+    monkeypatch.setattr(hrnnc.plot, "MAX_PANELS", 2)
+    monkeypatch.setattr(hrnnc.plot.hypergraph, "MAX_PANELS", 2)
+    out = tmp_path / "long.svg"
+    assert main(["draw", str(qubit_model), "--input", "p s w", "-o", str(out)]) == 0
+    assert "W0902" in capsys.readouterr().err
+    ids = svg_ids(out)
+    assert count(ids, "site") == 2 * 4 and count(ids, "reset") == 0 and count(ids, "edge") == 3
