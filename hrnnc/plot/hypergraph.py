@@ -95,6 +95,9 @@ def draw_model(model: Model, inputs: str | Iterable[Any] | None = None,
         axes[0].set_axis_off()
         axes[0].set_title(f"{model.name}: no cells")
     fig.suptitle(f"{model.name}: {model.size} {model.kind.value}, degree {model.k}")
+    fig.supxlabel("phase edges: ring (1 site), line (2), polygon (3+), labelled with their weights; red ring: "
+                  "measured vertex; dashed red: stabilizer edges κ; arrow: shift; dotted square: reset",
+                  fontsize=7, color="#555555")
     return fig
 
 
