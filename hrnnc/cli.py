@@ -329,7 +329,8 @@ def render_report(report: dict[str, Any], indent: str = "") -> str:
 def cmd_simulate(args: argparse.Namespace) -> int:
     from hrnnc.api import simulate
 
-    options = {name: getattr(args, name) for name in ("squeezing", "grid_points", "extent")
+    options = {name: getattr(args, name) for name in ("squeezing", "grid_points", "extent", "moments",
+                                                      "observables", "moment_outputs")
                if getattr(args, name) is not None}
     if args.format == "jsonl" and not args.shots:
         raise UsageError("--format jsonl writes sampled data: give --shots N")
@@ -340,10 +341,17 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         require_matplotlib()
     model = load(args.file)
     result = simulate(model, args.input, shots=args.shots, seed=args.seed, params=param_values(args), **options)
+    if getattr(result, "note", None):
+        print(f"hrnnc: note: {result.note}", file=sys.stderr)
+    if not hasattr(result, "samples"):  # exact qumode moments (asked for, or the grid would not fit)
+        if args.format == "jsonl":
+            raise UsageError("--format jsonl writes sampled data, which exact moments are not")
+        if args.plot is not None:
+            raise UsageError("--plot draws distributions, densities or samples; exact moments have no picture")
     if args.format == "jsonl":
         from hrnnc.data import records_jsonl
 
-        emit_text("\n".join(records_jsonl(result.inputs, result.samples, model.kind)), args.output)
+        emit_text("\n".join(records_jsonl(model, result.inputs, result.samples)), args.output)
     elif args.format == "json":
         emit_text(json.dumps(result.to_json(), indent=2), args.output)
     else:
@@ -351,6 +359,66 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.plot is not None:
         write_plot(result, args.plot)
     return EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from hrnnc.api import _require_clean
+    from hrnnc.data import load_data
+    from hrnnc.params import params_json
+    from hrnnc.train.loop import TrainOptions, fit
+    from hrnnc.train.losses import Kernel
+    from hrnnc.train.report import trainability
+
+    kernel = Kernel(args.kernel, args.bandwidth, args.degree)
+    options = TrainOptions(args.loss, args.epochs, args.batch, args.lr, args.seed, args.validation, args.patience,
+                           kernel)
+    model = load(args.file)
+    _require_clean(model)
+    data = load_data(args.data, model)
+    if args.report:
+        report = trainability(model, data, args.samples, args.seed, args.loss, kernel)
+        text = json.dumps(report.to_json(), indent=2) if args.report == "json" else report.to_text()
+        emit_text(text, None)
+        return EXIT_OK
+    log_lines: list[str] = []
+    try:
+        result = fit(model, data, options, param_values(args), progress=True,
+                     on_epoch=lambda e: log_lines.append(json.dumps(e.to_json())))
+        failure = None
+    except HrnncError as exc:
+        result = getattr(exc, "result", None)
+        if result is None:
+            raise
+        failure = exc
+    if args.output:
+        write_atomic(args.output, result.text())
+    if args.params_out:
+        write_atomic(args.params_out, params_json(result.params))
+    if args.log:
+        write_atomic(args.log, "".join(line + "\n" for line in log_lines))
+    print(f"loss ({options.loss}, {'validation' if options.validation else 'training'}): "
+          f"{result.initial_loss:.8g} at the initial params, {result.best_loss:.8g} at epoch {result.best_epoch} "
+          f"of {len(result.history)} ({result.stopped})")
+    for name, value in result.params.items():
+        print(f"  {name} = {value!r}")
+    print_diagnostics(result.diagnostics if failure is None else failure.diagnostics)
+    if failure is not None:
+        return EXIT_DIAGNOSTICS
+    return 130 if result.stopped == "interrupted" else EXIT_OK
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError("must be in [0, 1)")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not (value > 0 and value < float("inf")):
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return value
 
 
 def cmd_draw(args: argparse.Namespace) -> int:
@@ -406,6 +474,16 @@ def _natural_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError("must be a non-negative integer")
     return value
+
+
+def _index_list(text: str) -> list[int]:
+    try:
+        values = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be comma-separated output indices such as 0,2,5") from None
+    if not values or min(values) < 0:
+        raise argparse.ArgumentTypeError("must be comma-separated non-negative output indices")
+    return values
 
 
 def _positive_int(text: str) -> int:
@@ -481,6 +559,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--squeezing", type=float, metavar="R", help="qumode momentum squeezing r")
     p.add_argument("--grid-points", type=_positive_int, metavar="P", help="qumode grid points per mode")
     p.add_argument("--extent", type=float, metavar="X", help="qumode grid half-width")
+    p.add_argument("--moments", type=_positive_int, metavar="M",
+                   help="qumodes: exact means, covariance and joint moments up to order M (Heisenberg picture)")
+    p.add_argument("--observable", dest="observables", action="append", metavar="O",
+                   help="qumodes: also <O> after the run, O a q/p polynomial such as 'q0*p1 + p0^2' (repeatable)")
+    p.add_argument("--moment-outputs", type=_index_list, metavar="I,J,…",
+                   help="qumodes: output indices (from 0) the joint moments of order ≥ 3 range over")
     p.add_argument("--plot", metavar="FILE.png|svg", help="also draw the output distribution (qubits) or "
                    "densities / histograms (qumodes); needs hrnnc[plot]")
     add_param_options(p)
@@ -496,6 +580,30 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
                    "with --target tket also FILE.html")
     add_param_options(p)
 
+    p = sub.add_parser("train", help="fit a model's params to sequence data (JSON Lines) with exact gradients")
+    p.add_argument("file", metavar="MODEL", help="the model (.hrnn)")
+    p.add_argument("data", metavar="DATA", help="JSON Lines, one sequence a line (see docs/training.md)")
+    p.add_argument("--loss", choices=("nll", "mmd"), default="nll", help="negative log-likelihood (default) or MMD")
+    p.add_argument("--epochs", type=_positive_int, default=100)
+    p.add_argument("--batch", type=_positive_int, default=None, help="sequences per minibatch (default: all)")
+    p.add_argument("--lr", type=_positive_float, default=0.05, help="Adam learning rate (default 0.05)")
+    p.add_argument("--seed", type=_natural_int, default=0, help="seed of the validation split and shuffling")
+    p.add_argument("--validation", type=_fraction, default=0.2, help="held-out fraction (default 0.2)")
+    p.add_argument("--patience", type=_natural_int, default=20, help="epochs without improvement before "
+                   "stopping (0: never; default 20)")
+    p.add_argument("--kernel", choices=("gaussian", "polynomial"), default="gaussian", help="MMD kernel")
+    p.add_argument("--bandwidth", type=_positive_float, default=1.0, help="gaussian kernel width sigma")
+    p.add_argument("--degree", type=_positive_int, default=2, help="polynomial kernel degree d")
+    p.add_argument("-o", "--output", metavar="TRAINED.hrnn", help="the model file with the trained param values "
+                   "(comments and layout kept)")
+    p.add_argument("--params-out", metavar="P.json", help="the trained params as JSON")
+    p.add_argument("--log", metavar="L.jsonl", help="one JSON line per epoch (losses, gradient norm, params)")
+    p.add_argument("--report", nargs="?", const="text", choices=("text", "json"),
+                   help="print a trainability report (gradient statistics over random initialisations) "
+                        "instead of training")
+    p.add_argument("--samples", type=_positive_int, default=20, help="initialisations of --report (default 20)")
+    add_param_options(p)
+
     sub.add_parser("targets", help="list the available targets")
     return parser, owners
 
@@ -505,7 +613,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "check": cmd_check, "fmt": cmd_fmt, "ir": cmd_ir, "targets": cmd_targets, "simulate": cmd_simulate,
-        "compile": lambda a: cmd_compile(a, owners),
+        "compile": lambda a: cmd_compile(a, owners), "train": cmd_train,
     }
     commands["draw"] = cmd_draw
     try:

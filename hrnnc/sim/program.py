@@ -18,11 +18,12 @@ cancel).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Union
 
-from hrnnc.ir import Basis, Measure, MeasureStab, Model, Phase, Reset, float_bindings, unroll
+from hrnnc.ir import Basis, Measure, MeasureStab, Model, Phase, Reset, float_bindings, unroll_steps
 
 if TYPE_CHECKING:
     from hrnnc.ir import Cell, Expr
@@ -127,8 +128,9 @@ def lower_qubit_run(
     Raises:
         ParseFailedError: An input token has no ``on`` block (E0218).
     """
-    value = float_bindings(model, params)
-    return merge_ops(item for cell in unroll(model, tokens) for item in cell_ops(cell, value))
+    bindings = float_bindings(model, params)
+    return merge_ops(item for step in unroll_steps(model, tokens)
+                     for item in cell_ops(step.cell, functools.partial(bindings, args=dict(step.args))))
 
 
 def count_recorded(ops: Sequence[Op]) -> int:

@@ -32,7 +32,19 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence, Union
 import numpy as np
 
 from hrnnc.diagnostics import Code, SimulationError, error
-from hrnnc.ir import Basis, Measure, MeasureStab, Phase, RegisterKind, Reset, Shift, float_bindings, unroll
+from hrnnc.ir import (
+    Basis,
+    Expr,
+    Measure,
+    MeasureStab,
+    Phase,
+    RegisterKind,
+    Reset,
+    Shift,
+    float_bindings,
+    unroll,
+    unroll_steps,
+)
 from hrnnc.sim import cvgrid
 from hrnnc.sim.conventions import DEFAULT_SQUEEZING
 from hrnnc.sim.cvgrid import Grid
@@ -86,7 +98,7 @@ def lower_qumode_run(model: Model, tokens: str | Iterable[str],
     """The run as phase blocks, shifts and homodynes (stabilizers lowered), in time order."""
     if model.kind is not RegisterKind.QUMODES:
         raise ValueError(f"model '{model.name}' has qubits; use hrnnc.sim.qubit")
-    value = float_bindings(model, params)
+    bindings = float_bindings(model, params)
     ops: list[_Op] = []
     pending: list[tuple[tuple[int, ...], float]] = []
 
@@ -95,8 +107,13 @@ def lower_qumode_run(model: Model, tokens: str | Iterable[str],
             ops.append(_Phases(tuple(pending)))
             pending.clear()
 
-    for cell in unroll(model, tokens):
-        for stmt in cell.body:
+    for step in unroll_steps(model, tokens):
+        args = dict(step.args)
+
+        def value(expr: Expr) -> float:
+            return bindings(expr, args)
+
+        for stmt in step.cell.body:
             if isinstance(stmt, Phase):
                 pending.append((stmt.indices, value(stmt.angle)))
                 continue

@@ -13,6 +13,7 @@ Every loss maps a dict of param values to ``(loss, gradient)``; the gradient is 
 
 from __future__ import annotations
 
+import functools
 import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 import numpy as np
 
 from hrnnc.diagnostics import Code, ConfigurationError, TrainingError, error
-from hrnnc.ir import RegisterKind, unroll
+from hrnnc.ir import RegisterKind, unroll_steps
 from hrnnc.sim.program import cell_ops, merge_ops
 from hrnnc.train.dual import Dual, dual_bindings
 from hrnnc.train.qubit import BranchWalker
@@ -72,13 +73,12 @@ class Kernel:
 
 def _steps(model: Model, inputs: Sequence[InputToken]) -> list[tuple[Cell, tuple[tuple[str, float], ...]]]:
     """The cell and bound token arguments of each input, in time order."""
-    cells = unroll(model, [name for name, _ in inputs])
-    return [(cell, ()) for cell in cells]
+    return [(step.cell, step.args) for step in unroll_steps(model, inputs)]
 
 
 def _value(bindings: Bindings[Dual], args: tuple[tuple[str, float], ...]) -> Callable[[Expr], Dual]:
     """The evaluator of one step's expressions (params, consts and the step's arguments)."""
-    return bindings
+    return functools.partial(bindings, args=dict(args)) if args else bindings
 
 
 def _keep(angle: Dual) -> Dual | None:
@@ -185,11 +185,12 @@ class MaximumMeanDiscrepancy(Loss):
         lower = self._ops(values)
         loss, grad = 0.0, np.zeros(len(self.names))
         for inputs, members in chosen.items():
-            tokens = [name for name, _ in inputs]
+            tokens = [name if not args else (name, args) for name, args in inputs]
             support = exact_distribution(self.model, tokens, values)
             if len(support) > MAX_MMD_OUTCOMES:
+                shown = " ".join(name for name, _ in inputs)
                 raise TrainingError([error(Code.E0723, f"the exact MMD enumerates the model's outcome strings, and "
-                                                       f"'{' '.join(tokens)}' has {len(support):,} (more than "
+                                                       f"'{shown}' has {len(support):,} (more than "
                                                        f"{MAX_MMD_OUTCOMES:,}); use --loss nll")])
             walker = self._walker(lower(inputs))
             strings = list(support)

@@ -29,14 +29,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Callable, Union
 
 from hrnnc.diagnostics import InternalError
 from hrnnc.ir import Basis, Measure, MeasureStab, Phase, Reset, Shift
 from hrnnc.targets.sf_target.cubic import Cube, decompose, naive_cube_count
 
 if TYPE_CHECKING:
-    from hrnnc.ir import Bindings, Cell
+    from hrnnc.ir import Cell, Expr
 
 Monomial = tuple[int, ...]
 
@@ -105,7 +105,7 @@ class CellLowering:
     outputs: tuple[str, ...]
 
 
-def _schedule(cell: Cell, values: Bindings[float]) -> list[PhaseBlock | Action]:
+def _schedule(cell: Cell, values: Callable[[Expr], float]) -> list[PhaseBlock | Action]:
     items: list[PhaseBlock | Action] = []
 
     def add_phase(monomial: Monomial, coefficient: float) -> None:
@@ -266,7 +266,7 @@ def action_ops(action: Action, hbar: float, squeezing: float) -> list[Op]:
     raise ValueError(f"unknown action {action.kind!r}")  # pragma: no cover
 
 
-def lower_cell(cell: Cell, values: Bindings[float], hbar: float, squeezing: float) -> CellLowering:
+def lower_cell(cell: Cell, values: Callable[[Expr], float], hbar: float, squeezing: float) -> CellLowering:
     ops: list[Op] = []
     cubic = naive = 0
     outputs: list[str] = []

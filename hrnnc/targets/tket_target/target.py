@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Sequence
 
 from hrnnc.diagnostics import ConfigurationError
-from hrnnc.ir import RegisterKind, float_bindings, unroll
-from hrnnc.targets.base import Target
+from hrnnc.ir import RegisterKind, Step, float_bindings, unroll_steps
+from hrnnc.targets.base import Target, require_unit_cells
 from hrnnc.targets.tket_target.check_native_arity import (
     NATIVE_ARITY,
     OVER_ARITY_EDGES,
@@ -107,7 +107,7 @@ class TketTarget(Target):
         width = n + (1 if phase_anc or (self.measure == "ancilla" and stabs) else 0)
         return a, SynthesisOptions(a, ancilla=n if phase_anc else None, merge=self.plan == "auto"), width
 
-    def _circuit(self, model: Model, cells: Sequence[Cell], all_cells: Sequence[Cell], name: str,
+    def _circuit(self, model: Model, steps: Sequence[Step], all_cells: Sequence[Cell], name: str,
                  prepare: bool) -> Any:
         """One circuit; ``prepare`` starts it with the ``|+⟩^n`` preparation (runs, not unit cells)."""
         from hrnnc.targets.tket_target.circuit_builder import build_circuit, circuit_json, to_cz, to_native
@@ -116,8 +116,8 @@ class TketTarget(Target):
         low = Lowering(model.size, float_bindings(model), synthesis, self.measure)
         if prepare:
             low.ops.extend(("h", j) for j in range(model.size))
-        for cell in cells:
-            low.cell(cell)
+        for step in steps:
+            low.cell(step.cell, dict(step.args))
         low.flush()
         record: list[dict[str, Any]] = []
         circ = to_native(build_circuit(low.ops, width, low.bits, name, record), a)
@@ -133,12 +133,13 @@ class TketTarget(Target):
         a = props.get(NATIVE_ARITY) or resolve_arity(model, self.arity)
         over = props.get(OVER_ARITY_EDGES) or ()
         if inputs is None:
+            require_unit_cells(model, self.name)
             cells = {tok: model.cell_for(tok) for tok in model.alphabet}
-            obj: Any = {tok: self._circuit(model, [cell], list(model.cells), f"{model.name}_{tok}", False)
+            obj: Any = {tok: self._circuit(model, [Step(tok, cell)], list(model.cells), f"{model.name}_{tok}", False)
                         for tok, cell in cells.items() if cell is not None}
         else:
-            run = unroll(model, inputs)
-            obj = self._circuit(model, run, run, model.name, True)
+            run = unroll_steps(model, inputs)
+            obj = self._circuit(model, run, [step.cell for step in run], model.name, True)
         self._notes.clear()
         self._notes[id(obj)] = (obj, {"arity": a, "decomposed_edges": [
             {"sites": list(sites), "line": line} for sites, line in over]})
