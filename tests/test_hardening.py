@@ -257,3 +257,16 @@ def test_api_errors_do_not_list_private_fields() -> None:
     message = str(info.value)
     assert "bogus" in message and "arity" in message
     assert "_json" not in message and "_notes" not in message
+
+
+def test_long_runs_print_short_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """5,000 tokens, each measuring a fresh |+⟩ in X (outcome 0 surely): the text output stays
+    readable (every line < 400 characters) while JSON keeps the 5,000-bit outcome whole."""
+    path = _write(tmp_path, "hrnn m { qubits 1; degree 1; on a { measure x 0 -> y; } }\n")
+    inputs = " ".join(["a"] * 5000)
+    assert main(["simulate", path, "--input", inputs]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) < 400
+    assert "5,000 in all" in out and "0" * 40 + "…" + "0" * 16 in out
+    assert main(["simulate", path, "--input", inputs, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["distribution"] == {"0" * 5000: 1.0}
