@@ -1,6 +1,7 @@
-"""Lowering of an unrolled qubit run into diagonal blocks and single-site splits.
+"""A qubit run as the simulator walks it: the shared lowered run (:mod:`hrnnc.lowered`), merged.
 
-Every qubit statement is a diagonal unitary or a projective split on one site:
+Every qubit statement is a diagonal unitary or a projective split on one site
+(:class:`~hrnnc.lowered.Action`, here called :data:`Split`):
 
 * ``phase(γ) e`` is diagonal: ``exp(iγ ∏_{j∈e} n̂_j)``.
 * ``measure stab(v; κ)`` is the exact in-place lowering of DESIGN §2,
@@ -11,54 +12,23 @@ Every qubit statement is a diagonal unitary or a projective split on one site:
   ``|+⟩`` (the ``|−⟩`` branch is flipped by ``Z_v``); averaging over the hidden
   outcome gives exactly the reset channel.
 
-Consecutive diagonals commute, so they merge into one block whose angles are added
-per hyperedge (``U_κ`` after one stabilizer and an equal ``U_κ†`` before the next
-cancel).
+The ``merge-phases`` pass then gathers the diagonals into maximal blocks with one angle
+per hyperedge (``U_κ`` after one stabilizer and an equal ``U_κ†`` before the next cancel).
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
-from hrnnc.ir import Basis, Measure, MeasureStab, Model, Phase, Reset, float_bindings, unroll
+from hrnnc.ir import float_bindings
+from hrnnc.lowered import Action, DiagBlock, Item, lower_run
 
-TWO_PI = 2.0 * math.pi
+if TYPE_CHECKING:
+    from hrnnc.ir import Model
 
-
-@dataclass(frozen=True, slots=True)
-class DiagBlock:
-    """A product of commuting multi-controlled phases."""
-
-    edges: tuple[tuple[tuple[int, ...], float], ...]
-    """``(sorted sites, angle)`` pairs; the unitary is ``exp(i Σ angle ∏ n̂_j)``."""
-
-
-@dataclass(frozen=True, slots=True)
-class Split:
-    """A projective measurement of one site in the X or Z basis."""
-
-    site: int
-    """The measured site."""
-    basis: str
-    """``"x"`` or ``"z"``."""
-    recorded: bool = True
-    """False for the hidden measurement inside a ``reset``."""
-    reset: bool = False
-    """After the split, put the site back into ``|+⟩`` (only with ``basis == "x"``)."""
-
-
-Op = Union[DiagBlock, Split]
-
-
-def _merge(pending: dict[tuple[int, ...], float]) -> DiagBlock | None:
-    edges = []
-    for sites, angle in pending.items():
-        reduced = math.remainder(angle, TWO_PI)
-        if reduced != 0.0:
-            edges.append((sites, reduced))
-    return DiagBlock(tuple(edges)) if edges else None
+Split = Action
+"""A projective split of one site (``basis``, ``recorded``, ``reset``)."""
+Op = Item
 
 
 def lower_qubit_run(
@@ -69,43 +39,9 @@ def lower_qubit_run(
     Raises:
         ParseFailedError: An input token has no ``on`` block (E0218).
     """
-    cells = unroll(model, tokens)
-    value = float_bindings(model, params)
-    ops: list[Op] = []
-    pending: dict[tuple[int, ...], float] = {}
+    from hrnnc.passes.pipelines import optimize
 
-    def add(sites: Sequence[int], angle: float) -> None:
-        key = tuple(sorted(sites))
-        pending[key] = pending.get(key, 0.0) + angle
-
-    def flush() -> None:
-        block = _merge(pending)
-        if block is not None:
-            ops.append(block)
-        pending.clear()
-
-    for cell in cells:
-        for stmt in cell.body:
-            if isinstance(stmt, Phase):
-                add(stmt.indices, value(stmt.angle))
-            elif isinstance(stmt, MeasureStab):
-                weights = [(e.indices, value(e.weight)) for e in stmt.edges]
-                for sites, w in weights:
-                    add(sites, -w)
-                flush()
-                ops.append(Split(stmt.vertex.index, "x"))
-                for sites, w in weights:
-                    add(sites, w)
-            elif isinstance(stmt, Measure):
-                flush()
-                ops.append(Split(stmt.site.index, "x" if stmt.basis is Basis.X else "z"))
-            elif isinstance(stmt, Reset):
-                flush()
-                ops.append(Split(stmt.site.index, "x", recorded=False, reset=True))
-            else:
-                raise ValueError(f"statement {type(stmt).__name__} is not valid on qubits")
-    flush()
-    return tuple(ops)
+    return optimize(lower_run(model, tokens, float_bindings(model, params)), schedule=False).items
 
 
 def count_recorded(ops: Sequence[Op]) -> int:
