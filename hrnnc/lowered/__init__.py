@@ -12,10 +12,11 @@ from hrnnc.lowered.run import (
     Monomial,
     Term,
     multi_site_depth,
+    optimizer_report,
     run_stats,
 )
 
 __all__ = [
     "Action", "Angle", "Args", "DiagBlock", "Item", "LoweredRun", "Monomial", "Term", "cell_items", "evaluator",
-    "lower_cell", "lower_run", "lower_steps", "multi_site_depth", "run_stats", "steps",
+    "lower_cell", "lower_run", "lower_steps", "multi_site_depth", "optimizer_report", "run_stats", "steps",
 ]

@@ -150,5 +150,13 @@ def run_stats(run: LoweredRun) -> dict[str, int]:
 
 __all__ = [
     "COMMUTING_ACTIONS", "QUBIT_ACTIONS", "QUMODE_ACTIONS", "Action", "Angle", "DiagBlock", "Item",
-    "LoweredRun", "Monomial", "Term", "multi_site_depth", "run_stats",
+    "LoweredRun", "Monomial", "Term", "multi_site_depth", "optimizer_report", "run_stats",
 ]
+
+
+def optimizer_report(raw: LoweredRun, optimized: LoweredRun) -> dict[str, Any]:
+    """``--report``'s ``optimizer`` section: counts before and after, and the optimizer's notes."""
+    out: dict[str, Any] = {"before": run_stats(raw), "after": run_stats(optimized)}
+    if optimized.notes:
+        out["notes"] = {str(i + 1): note for i, note in enumerate(optimized.notes)}
+    return out
