@@ -81,6 +81,23 @@ def print_diagnostics(diags: Sequence[Diagnostic]) -> None:
         print(", ".join(parts) + " emitted", file=sys.stderr)
 
 
+def add_param_options(parser: argparse.ArgumentParser) -> None:
+    """``--param NAME=VALUE`` (repeatable) and ``--params P.json``, for every command that runs or
+    compiles a model."""
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="set a param's value (repeatable; overrides --params and the file)")
+    parser.add_argument("--params", action="append", default=[], metavar="P.json",
+                        help="param values from a JSON object {name: number} (repeatable, later files win)")
+
+
+def param_values(args: argparse.Namespace) -> dict[str, float] | None:
+    """The values of :func:`add_param_options`, or None when none were given (E0702–E0704 on bad ones;
+    names are checked against the model by the API, E0701)."""
+    from hrnnc.params import combine_params
+
+    return combine_params(args.params, args.param)
+
+
 def load(path: str) -> Model:
     """Read and parse one file; raises ParseFailedError with its diagnostics."""
     from hrnnc.frontend import parse_file
@@ -152,11 +169,27 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
+    """Print, check (``--check``) or rewrite (``--write``) each file; exit 1 if any fails or differs."""
+    if len(args.files) > 1 and not (args.check or args.write):
+        raise UsageError("printing takes one file; use --check or --write for several")
+    if args.files.count("-") > 1 or ("-" in args.files and len(args.files) > 1 and args.write):
+        raise UsageError("standard input ('-') can be given once, and not with --write")
+    status = EXIT_OK
+    for path in args.files:
+        try:
+            status = max(status, _fmt_one(path, args))
+        except HrnncError as exc:  # one unwritable file does not stop the others
+            print_diagnostics(exc.diagnostics)
+            status = EXIT_DIAGNOSTICS
+    return status
+
+
+def _fmt_one(path: str, args: argparse.Namespace) -> int:
     from hrnnc.frontend import parse_source, read_source
     from hrnnc.frontend.comments import attach_comments, count_comments
     from hrnnc.ir import print_model
 
-    source, diagnostics = read_source(args.file)
+    source, diagnostics = read_source(path)
     model = None
     if not diagnostics:
         model, diagnostics = parse_source(source)
@@ -166,18 +199,19 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     formatted = print_model(model, attach_comments(model, source))
     if args.check:
         if formatted != source.text:
-            fix = "'hrnnc fmt - > FILE'" if args.file == "-" else f"'hrnnc fmt --write {args.file}'"
+            fix = "'hrnnc fmt - > FILE'" if path == "-" else f"'hrnnc fmt --write {path}'"
             print(f"{source.name}: not in canonical form (run {fix})", file=sys.stderr)
             return EXIT_DIAGNOSTICS
         return EXIT_OK
     if args.write:
-        if args.file == "-":
+        if path == "-":
             raise UsageError("--write needs a file, not standard input")
         if count_comments(formatted) != count_comments(source.text):
-            raise HrnncError([error(Code.E0005, f"{source.name}: formatting would lose a comment; "
-                                    "the file was left as it is")])
+            print_diagnostics([error(Code.E0005, f"{source.name}: formatting would lose a comment; "
+                                     "the file was left as it is")])
+            return EXIT_DIAGNOSTICS
         if formatted != source.text:
-            write_atomic(args.file, formatted)
+            write_atomic(path, formatted)
         return EXIT_OK
     sys.stdout.write(formatted)
     return EXIT_OK
@@ -219,7 +253,7 @@ def cmd_compile(args: argparse.Namespace, owners: dict[str, str]) -> int:
             raise UsageError(f"--{dest} does not apply to the '{args.target}' target")
     target = cls.from_arguments(args)
     model = load(args.file)
-    obj = compile(model, target=target, inputs=args.input)
+    obj = compile(model, target=target, inputs=args.input, params=param_values(args))
     emit_text(target.dump(obj), args.output)
     if args.report:
         stream = sys.stdout if args.output not in (None, "-") else sys.stderr
@@ -249,7 +283,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     options = {name: getattr(args, name) for name in ("squeezing", "grid_points", "extent")
                if getattr(args, name) is not None}
     model = load(args.file)
-    result = simulate(model, args.input, shots=args.shots, seed=args.seed, **options)
+    result = simulate(model, args.input, shots=args.shots, seed=args.seed, params=param_values(args), **options)
     if args.format == "json":
         emit_text(json.dumps(result.to_json(), indent=2), args.output)
     else:
@@ -291,11 +325,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--time-budget", type=float, help="seconds the Lie closure may take (default 10)")
     p.add_argument("--basis", action="store_true", help="print a basis of the dynamical Lie algebra")
 
-    p = sub.add_parser("fmt", help="print a model in canonical form")
-    p.add_argument("file", metavar="FILE")
+    p = sub.add_parser("fmt", help="print a model in canonical form (or check / rewrite several)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="model files ('-' for standard input)")
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--check", action="store_true", help="exit 1 if the file is not in canonical form")
-    mode.add_argument("--write", action="store_true", help="rewrite the file in place (atomically)")
+    mode.add_argument("--check", action="store_true",
+                      help="report every file not in canonical form; exit 1 if any differs")
+    mode.add_argument("--write", action="store_true", help="rewrite each file in place (atomically)")
 
     p = sub.add_parser("ir", help="print the IR of a model as JSON")
     p.add_argument("file", metavar="FILE")
@@ -313,9 +348,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--measure", choices=("inplace", "ancilla"), default=None,
                    help="qubit stabilizer lowering (default inplace)")
     p.add_argument("--squeezing", type=float, default=None, metavar="R", help="qumode momentum squeezing r")
+<<<<<<< HEAD
     p.add_argument("--no-optimize", dest="optimize", action="store_const", const=False, default=None,
                    help="emit the cell-by-cell lowering (no merging across cells, no frame "
                         "cancellation, no layer scheduling)")
+=======
+    add_param_options(p)
+>>>>>>> main
     owners: dict[str, str] = {}
     for name in names:
         try:
@@ -339,6 +378,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--squeezing", type=float, metavar="R", help="qumode momentum squeezing r")
     p.add_argument("--grid-points", type=_positive_int, metavar="P", help="qumode grid points per mode")
     p.add_argument("--extent", type=float, metavar="X", help="qumode grid half-width")
+    add_param_options(p)
 
     sub.add_parser("targets", help="list the available targets")
     return parser, owners

@@ -126,11 +126,27 @@ class Code(enum.Enum):
     E0504 = ("E0504", "unbound parameter")
     # E06xx: simulation
     E0601 = ("E0601", "model too large to simulate in memory")
+    # E07xx: params from outside, data and training
+    E0701 = ("E0701", "unknown param name")
+    E0702 = ("E0702", "param value is not a finite number")
+    E0703 = ("E0703", "params file is not a JSON object of numbers")
+    E0704 = ("E0704", "malformed --param assignment")
+    E0710 = ("E0710", "data line is not valid JSON")
+    E0711 = ("E0711", "data record has the wrong shape")
+    E0712 = ("E0712", "unknown input token in data")
+    E0713 = ("E0713", "output count does not match the model")
+    E0714 = ("E0714", "output value of the wrong kind")
+    E0715 = ("E0715", "data file has no sequences")
+    E0720 = ("E0720", "data has probability zero under the model")
+    E0721 = ("E0721", "loss is not finite")
+    E0722 = ("E0722", "invalid training option")
+    E0723 = ("E0723", "loss not available for this model")
     # Warnings
     W0101 = ("W0101", "unused parameter")
     W0102 = ("W0102", "hyperedge listed twice in one stabilizer")
     W0103 = ("W0103", "token block is empty")
     W0401 = ("W0401", "trainability not certified")
+    W0701 = ("W0701", "training interrupted")
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +303,10 @@ class TargetUnavailableError(TargetError):
 
 class SimulationError(HrnncError):
     """The model cannot be simulated as asked (E06xx)."""
+
+
+class TrainingError(HrnncError):
+    """Params, data or a training run are invalid (E07xx)."""
 
 
 class ConfigurationError(HrnncError, ValueError):

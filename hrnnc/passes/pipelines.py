@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 def semantic_passes() -> list[Pass]:
-    """What every model must pass before anything reads it: DESIGN.md §4 semantic + degree."""
+    """What every model must pass before anything reads it: docs/semantics.md §4 semantic + degree."""
     return [CheckNames(), CheckSites(), CheckValues(), CheckDegree()]
 
 

@@ -1,6 +1,6 @@
 """Qumode k-HRNN simulator on a position grid (small models: n ≤ 3 at 128 points per mode).
 
-Semantics (DESIGN §2, ħ = 1): every mode starts, and is re-prepared by ``reset``, in
+Semantics (docs/semantics.md §2, ħ = 1): every mode starts, and is re-prepared by ``reset``, in
 the momentum-squeezed vacuum with squeezing ``r`` (``Var q = e^{2r}/2``,
 ``Var p = e^{-2r}/2``; :mod:`hrnnc.sim.conventions`); ``phase(γ) e`` multiplies by
 ``exp(iγ ∏ q_j)``; ``shift(t) v`` translates ``q_v → q_v + t`` through an FFT.

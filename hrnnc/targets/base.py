@@ -76,6 +76,21 @@ class Target(ABC):
         """Resource counts for ``--report`` (JSON-serialisable)."""
         return {}
 
+    def numeric(self) -> Target:
+        """This target configured to emit numeric angles (params at the model's initial values).
+
+        ``compile(..., params=…)`` emits through it from a model whose initial values are
+        the given ones. The default suits targets whose output is always numeric.
+        """
+        return self
+
+    def bind_params(self, obj: Any, values: Mapping[str, float]) -> Any:
+        """An emitted object with its symbolic params bound to ``values``, without recompiling.
+
+        The default suits targets whose output is numeric already (nothing to bind).
+        """
+        return obj
+
     @classmethod
     def require(cls, module: str) -> Any:
         """Import an SDK module or raise :class:`TargetUnavailableError` with an install hint."""

@@ -210,7 +210,7 @@ def test_stabilizer_lowerings_follow_design() -> None:
 
 @pytest.mark.parametrize("measure", MEASURES)
 def test_design_check_values(measure: str) -> None:
-    """DESIGN §2 check values: stab(0) on CCZ|+++⟩ reads 0 w.p. 3/4; S_v on its own state reads 0."""
+    """docs/semantics.md §2 check values: stab(0) on CCZ|+++⟩ reads 0 w.p. 3/4; S_v on its own state reads 0."""
     text = """hrnn c { qubits 3; degree 3; param g = 1.1;
       on ccz { phase(pi) 0 1 2; }  on x0 { measure stab(0) -> y; }
       on cp { phase(g) 0 1; }      on s { measure stab(0; g: 0 1) -> y; } }"""

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from qiskit.circuit import Instruction, Parameter
 
 MEASURE_MODES = ("inplace", "ancilla")
-"""The two stabilizer-measurement lowerings of DESIGN.md §2."""
+"""The two stabilizer-measurement lowerings of docs/semantics.md §2."""
 
 Angle = Any
 """A float, or a :class:`qiskit.circuit.ParameterExpression` when the angle depends on params."""

@@ -1,7 +1,7 @@
 """A streaming OpenQASM 3 writer for hrnnc's circuits.
 
 Qiskit's ``qasm3.dumps`` writes one ``gate`` definition per distinct multi-controlled phase
-angle (DESIGN.md §6), which is slow and large for long sequences. This writer needs no
+angle (docs/semantics.md §6), which is slow and large for long sequences. This writer needs no
 definitions at all: a hyperedge is one line with gate modifiers,
 
 * ``ctrl(m) @ p(θ) q[a], …;`` for ``MCPhaseGate(θ, m)``,

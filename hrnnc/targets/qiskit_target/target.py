@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping
@@ -180,6 +181,16 @@ class QiskitTarget(Target):
         from hrnnc.targets.qiskit_target.report import report
 
         return report(obj)
+
+    def numeric(self) -> QiskitTarget:
+        return dataclasses.replace(self, bind=True)
+
+    def bind_params(self, obj: Any, values: Mapping[str, float]) -> Any:
+        """``assign_parameters`` on the circuit (or on each unit cell), by param name."""
+        if isinstance(obj, Mapping):
+            return {token: self.bind_params(c, values) for token, c in obj.items()}
+        binding = {p: values[p.name] for p in obj.parameters if p.name in values}
+        return obj.assign_parameters(binding) if binding else obj
 
 
 def _check_bound(model: Model, circuits: Iterable[QuantumCircuit]) -> None:

@@ -3,7 +3,7 @@
 SF 0.23 imports ``scipy.integrate.simps``, which SciPy 1.14 removed; we alias it to
 ``simpson`` before the first import. SF's dependency quantum-xir installs ``lark-parser``
 0.12 over lark 1.x's ``lark/`` folder, which would break hrnnc's own parser, so the lark
-version is checked first (DESIGN.md §6).
+version is checked first (docs/semantics.md §6).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import functools
 import itertools
 from typing import TYPE_CHECKING, Any, Sequence
 
-from hrnnc.diagnostics import Code, TargetUnavailableError, error
+from hrnnc.diagnostics import Code, InternalError, TargetUnavailableError, error
 
 if TYPE_CHECKING:
     from hrnnc.targets.sf_target.lowering import Op
@@ -101,6 +101,8 @@ def build_program(modes: int, ops: Sequence[Op], name: str) -> Any:
             if len(op.modes) == 1:
                 instance | q[op.modes[0]]  # noqa: B018 - SF's operator syntax
             else:
+                if list(op.modes) != sorted(op.modes):  # SF's Fock backend ignores the order (lowering.ascending)
+                    raise InternalError(f"{op.name} on the descending modes {op.modes}")
                 instance | tuple(q[m] for m in op.modes)  # noqa: B018
     return prog
 

@@ -1,4 +1,4 @@
-"""A model's cells as a stream of abstract native ops (DESIGN.md §2 semantics, no pytket here).
+"""A model's cells as a stream of abstract native ops (docs/semantics.md §2 semantics, no pytket here).
 
 Every diagonal operation (``phase`` edges and the ``U_κ``/``U_κ†`` of stabilizer
 measurements) is collected into the current *block*; a non-diagonal operation (a

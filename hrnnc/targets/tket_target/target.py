@@ -1,4 +1,4 @@
-"""The tket target for neutral atoms: Rydberg-native CnZ with a checked arity (DESIGN.md §5)."""
+"""The tket target for neutral atoms: Rydberg-native CnZ with a checked arity (docs/semantics.md §5)."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ class TketTarget(Target):
     phase_ancilla: bool | None = None
     """Use a clean ancilla q[n] for weighted phases; None: iff the measurement ancilla exists."""
     plan: str = "auto"
-    """``auto``: cheapest plan, merging the edges of a block; ``design``: DESIGN.md §5 route per edge."""
+    """``auto``: cheapest plan, merging the edges of a block; ``design``: docs/semantics.md §5 route per edge."""
     _notes: dict[int, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
     _json: dict[int, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -91,7 +91,8 @@ class TketTarget(Target):
         group.add_argument("--phase-ancilla", action=argparse.BooleanOptionalAction, default=None,
                            help="use a clean ancilla for weighted phases (default: iff --measure ancilla)")
         group.add_argument("--plan", choices=PLANS, default=None,
-                           help="auto: cheapest merged plan (default); design: DESIGN.md route per edge")
+                           help="auto: cheapest merged plan (default); "
+                                "design: reference route per edge (docs/semantics.md §5)")
 
     def passes(self) -> Sequence[Pass]:
         return (CheckNativeArity(arity=self.arity, no_decompose=self.no_decompose),)
