@@ -348,13 +348,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--measure", choices=("inplace", "ancilla"), default=None,
                    help="qubit stabilizer lowering (default inplace)")
     p.add_argument("--squeezing", type=float, default=None, metavar="R", help="qumode momentum squeezing r")
-<<<<<<< HEAD
     p.add_argument("--no-optimize", dest="optimize", action="store_const", const=False, default=None,
                    help="emit the cell-by-cell lowering (no merging across cells, no frame "
                         "cancellation, no layer scheduling)")
-=======
     add_param_options(p)
->>>>>>> main
     owners: dict[str, str] = {}
     for name in names:
         try:
