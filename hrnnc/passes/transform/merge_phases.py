@@ -51,8 +51,8 @@ class MergePhases(TransformPass):
 
     name: ClassVar[str] = "merge-phases"
 
-    max_block_terms: int = MAX_BLOCK_TERMS
-    """Largest number of gates one block may collect and still be merged."""
+    max_block_terms: int | None = None
+    """Largest number of gates one block may collect and still be merged (None: :data:`MAX_BLOCK_TERMS`)."""
 
     def run(self, model: LoweredRun, props: PropertySet) -> LoweredRun:  # type: ignore[override]
         out: list[_Open | Action] = []
@@ -79,15 +79,16 @@ class MergePhases(TransformPass):
                 assert isinstance(block, _Open)
                 block.add(mono, angle)
                 holder[mono] = index
+        limit = MAX_BLOCK_TERMS if self.max_block_terms is None else self.max_block_terms
         items: list[Item] = []
         notes = list(model.notes)
         for entry in out:
             if isinstance(entry, Action):
                 items.append(entry)
                 continue
-            if len(entry.arrivals) > self.max_block_terms:
-                notes.append(f"merge-phases: a block of {len(entry.arrivals)} gates (before output "
-                             f"{_outputs_before(items)}) exceeds max-block-terms={self.max_block_terms}; "
+            if len(entry.arrivals) > limit:
+                notes.append(f"merge-phases: a block of {len(entry.arrivals)} gates (after "
+                             f"{_outputs_before(items)} outputs) exceeds max-block-terms={limit}; "
                              "kept in cell order, unmerged")
                 items.append(DiagBlock(tuple(entry.arrivals)))
                 continue
