@@ -282,9 +282,15 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     options = {name: getattr(args, name) for name in ("squeezing", "grid_points", "extent")
                if getattr(args, name) is not None}
+    if args.format == "jsonl" and not args.shots:
+        raise UsageError("--format jsonl writes sampled data: give --shots N")
     model = load(args.file)
     result = simulate(model, args.input, shots=args.shots, seed=args.seed, params=param_values(args), **options)
-    if args.format == "json":
+    if args.format == "jsonl":
+        from hrnnc.data import records_jsonl
+
+        emit_text("\n".join(records_jsonl(result.inputs, result.samples, model.kind)), args.output)
+    elif args.format == "json":
         emit_text(json.dumps(result.to_json(), indent=2), args.output)
     else:
         emit_text(result.to_text(), args.output)
@@ -370,7 +376,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--input", "-i", required=True, metavar="TOKENS", help="input sequence (space-separated)")
     p.add_argument("--shots", type=_positive_int, help="sample this many shots instead of the exact distribution")
     p.add_argument("--seed", type=_natural_int, help="seed for sampling (a non-negative integer)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json", "jsonl"), default="text",
+                   help="jsonl: one sampled sequence a line, the data format of 'hrnnc train' (needs --shots)")
     p.add_argument("-o", "--output", metavar="OUT")
     p.add_argument("--squeezing", type=float, metavar="R", help="qumode momentum squeezing r")
     p.add_argument("--grid-points", type=_positive_int, metavar="P", help="qumode grid points per mode")

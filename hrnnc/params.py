@@ -120,10 +120,9 @@ def combine_params(files: Iterable[str], assignments: Iterable[str]) -> dict[str
 
 
 def param_literal(value: float) -> Expr:
-    """The expression that reads back as exactly ``value`` (a minus sign is a :class:`Neg`)."""
-    if value < 0 or (value == 0.0 and math.copysign(1.0, value) < 0):
-        return Neg(Num(-value))
-    return Num(value)
+    """The expression that :func:`format_number` text reads back as (a minus sign is a :class:`Neg`;
+    ``-0.0`` is written, and so read, as ``0``)."""
+    return Neg(Num(-value)) if value < 0 else Num(value + 0.0)
 
 
 def with_param_values(model: Model, values: Mapping[str, float]) -> Model:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from lark import Token as LarkToken
-from lark import Transformer_NonRecursive, v_args
+from hrnnc.grammar.hrnn_parser import Token as LarkToken
+from hrnnc.grammar.hrnn_parser import Transformer_NonRecursive, v_args
 
 from hrnnc.diagnostics import Code, Diagnostic, Source, Span, error
 from hrnnc.ir import (
@@ -41,8 +41,7 @@ from hrnnc.ir import (
 )
 
 if TYPE_CHECKING:
-    from lark import Tree
-    from lark.tree import Meta
+    from hrnnc.grammar.hrnn_parser import Meta, Tree
 
 MAX_SITE_DIGITS = 9
 

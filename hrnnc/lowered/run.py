@@ -44,6 +44,11 @@ class DiagBlock:
     """Sizes of consecutive groups of ``terms`` with pairwise disjoint supports, as set by
     ``schedule-layers``; empty when the block is not scheduled."""
 
+    @property
+    def edges(self) -> tuple[Term, ...]:
+        """The terms (the qubit simulators' name: each term is a weighted hyperedge)."""
+        return self.terms
+
 
 @dataclass(frozen=True, slots=True)
 class Action:

@@ -194,7 +194,7 @@ def lark_model_or_raise(text: str) -> Model:
 
 def full_reparse_diagnostics(text: str) -> list[tuple[str, int, int, str]]:
     """The recovery loop's definition, re-parsing the whole blanked text after every error."""
-    from lark.exceptions import UnexpectedInput
+    from hrnnc.grammar.hrnn_parser import UnexpectedInput
 
     from hrnnc.frontend.parser import _COMMENT, MAX_SYNTAX_ERRORS, _blank, lark_parser, recovery_region, syntax_diagnostic
 

@@ -40,12 +40,16 @@ _RESERVED = frozenset(
     "qubit creg bool bit int uint float angle complex array void duration stretch gphase inv pow "
     "ctrl negctrl dim durationof delay reset measure barrier true false im sizeof U CX phase "
     "cphase id pi tau euler arccos arcsin arctan ceiling cos exp floor log mod popcount rotl rotr "
-    "sin sqrt tan".split()
+    "sin sqrt tan real imag".split()
 ) | frozenset(_STDGATES)
 """Keywords, built-ins and standard-gate names: never usable as a register or input name."""
 
 _NOT_LOADABLE = re.compile(r"[a-z]+\(|\*\*")
 """Angle text that ``qiskit.qasm3.loads`` rejects: function calls and powers."""
+
+RENAMED_INPUT = re.compile(r"^input float\[64\] ([A-Za-z_][A-Za-z0-9_]*);\s*// hrnnc: param ([A-Za-z_][A-Za-z0-9_]*)$",
+                           re.MULTILINE)
+"""An input renamed away from a keyword or gate name, and the param's own name (see :func:`loads`)."""
 
 CELL_MARKER = "// === hrnnc unit cell: "
 """Prefix of the line that starts each program in the unit-cell text (see :func:`dumps_cells`)."""
@@ -77,8 +81,9 @@ def format_angle(value: Any, rename: Mapping[Any, Any] | None = None) -> str:
     if isinstance(value, ParameterExpression):
         if not value.parameters:
             return repr(float(value.numeric()))
-        if rename:
-            value = value.subs({p: rename[p] for p in value.parameters if p in rename})
+        renamed = {p: rename[p] for p in value.parameters if p in rename} if rename else {}
+        if renamed:  # one simultaneous substitution: ``x -> x_1, x_1 -> x_1_1`` must not chain
+            value = value.subs(renamed)
         return str(value)
     return repr(float(value))
 
@@ -190,8 +195,29 @@ def _declare_inputs(circuit: QuantumCircuit, names: _Names, lines: list[str]) ->
         name = names.claim(param.name)
         if name != param.name:
             rename[param] = Parameter(name)
-        lines.append(f"input float[64] {name};")
+            note = f"  // hrnnc: param {param.name}" if _IDENTIFIER.match(param.name) else ""
+            lines.append(f"input float[64] {name};{note}")
+        else:
+            lines.append(f"input float[64] {name};")
     return rename
+
+
+def loads(text: str) -> QuantumCircuit:
+    """``qiskit.qasm3.loads(text)`` with every renamed input given back its param's name.
+
+    A param named like an OpenQASM keyword or a ``stdgates.inc`` gate (``h``, ``cx``, ``U``,
+    ``input``) cannot be declared under its own name, so the writer declares ``h_1`` and marks
+    the line ``// hrnnc: param h``; Qiskit's loader alone returns a ``Parameter`` named ``h_1``.
+    This function renames it back, so ``assign_parameters({"h": …})`` binds by the model's name.
+    """
+    from qiskit import qasm3
+    from qiskit.circuit import Parameter
+
+    circuit = qasm3.loads(text)
+    declared = {p.name: p for p in circuit.parameters}
+    original = {declared[written]: Parameter(name) for written, name in RENAMED_INPUT.findall(text)
+                if written in declared}
+    return circuit.assign_parameters(original) if original else circuit
 
 
 def dumps_cells(cells: Mapping[str, QuantumCircuit], model_name: str = "") -> str:
