@@ -1,6 +1,6 @@
 """Model + input sequence → :class:`~hrnnc.lowered.run.LoweredRun`, cell by cell, nothing merged.
 
-The raw run keeps every gate where the source puts it (DESIGN.md §2):
+The raw run keeps every gate where the source puts it (docs/semantics.md §2):
 
 * ``phase(γ) e`` is the term ``(sorted e, γ)``;
 * ``measure stab(v; κ)`` is the frame ``U_κ†`` (terms ``(e, −κ_e)``), the action ``stab`` on

@@ -55,7 +55,7 @@ class Action:
     """A non-diagonal operation on one site.
 
     Kinds: ``measure-x``/``measure-z`` (qubits), ``measure-p``/``measure-q`` (qumodes, with
-    the re-preparation of DESIGN.md §2), ``stab`` (the X or p split inside ``measure stab``,
+    the re-preparation of docs/semantics.md §2), ``stab`` (the X or p split inside ``measure stab``,
     between its frames), ``reset`` and ``shift``.
     """
 

@@ -4,7 +4,7 @@ Every qubit statement is a diagonal unitary or a projective split on one site
 (:class:`~hrnnc.lowered.Action`, here called :data:`Split`):
 
 * ``phase(γ) e`` is diagonal: ``exp(iγ ∏_{j∈e} n̂_j)``.
-* ``measure stab(v; κ)`` is the exact in-place lowering of DESIGN §2,
+* ``measure stab(v; κ)`` is the exact in-place lowering of docs/semantics.md §2,
   ``U_κ†; H_v; measure Z_v; H_v; U_κ``, i.e. a diagonal ``U_κ†``, an X-basis split
   on ``v`` and a diagonal ``U_κ``.
 * ``measure x v`` is an X-basis split, ``measure z v`` a Z-basis split.

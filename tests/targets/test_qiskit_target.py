@@ -191,7 +191,7 @@ def test_output_registers_are_in_time_order() -> None:
 def test_stabilizer_lowerings_follow_design() -> None:
     """In place: U†, H, measure, H, U. Ancilla: U†, H, CX(a→v), H, measure a, reset a, U.
 
-    DESIGN §2 writes the ancilla lowering ``H_a; U†; CX(a→v); U; H_a; measure a; reset a``;
+    docs/semantics.md §2 writes the ancilla lowering ``H_a; U†; CX(a→v); U; H_a; measure a; reset a``;
     ``U`` and ``U†`` act on the latent qubits only and commute with the ancilla's gates, so
     the frames sit outside the ancilla's part, where the optimizer can merge them.
     """
