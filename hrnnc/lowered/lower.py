@@ -16,11 +16,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from hrnnc.diagnostics import InternalError
-from hrnnc.ir import Basis, Measure, MeasureStab, Phase, Reset, Shift, unroll
+from hrnnc.ir import Basis, Measure, MeasureStab, Phase, Reset, Shift, unroll_steps
 from hrnnc.lowered.run import Action, DiagBlock, Item, LoweredRun, Term
 
 if TYPE_CHECKING:
     from hrnnc.ir import Cell, Expr, Model
+    from hrnnc.ir import InputItem
 
 Args = tuple[tuple[str, float], ...]
 """A step's token arguments, ``(name, value)`` pairs (empty for a plain token)."""
@@ -31,18 +32,18 @@ Evaluate = Callable[["Expr", Args], Any]
 _MEASURE_KINDS = {Basis.X: "measure-x", Basis.Z: "measure-z", Basis.P: "measure-p", Basis.Q: "measure-q"}
 
 
-def steps(model: Model, inputs: str | Iterable[str]) -> tuple[tuple[Cell, Args], ...]:
+def steps(model: Model, inputs: str | Iterable[InputItem]) -> tuple[tuple[Cell, Args], ...]:
     """``(cell, arguments)`` of every input step, in time order.
 
     Raises:
-        ParseFailedError: An input token has no ``on`` block (E0218).
+        ParseFailedError: A bad input (E0218, E0222–E0224; see :func:`~hrnnc.ir.unroll_steps`).
     """
-    return tuple((cell, ()) for cell in unroll(model, inputs))
+    return tuple((step.cell, step.args) for step in unroll_steps(model, inputs))
 
 
 def evaluator(bindings: Callable[..., Any]) -> Evaluate:
-    """``bindings`` (a :class:`~hrnnc.ir.Bindings`) as an :data:`Evaluate`."""
-    return lambda expr, args: bindings(expr)
+    """``bindings`` (a :class:`~hrnnc.ir.Bindings`) as an :data:`Evaluate`: a step's arguments in scope."""
+    return lambda expr, args: bindings(expr, dict(args)) if args else bindings(expr)
 
 
 def cell_items(cell: Cell, value: Evaluate, args: Args = ()) -> list[Item]:
@@ -95,11 +96,11 @@ def lower_steps(model: Model, run: Sequence[tuple[Cell, Args]], value: Evaluate)
     return LoweredRun(model.kind, model.size, tuple(items))
 
 
-def lower_run(model: Model, inputs: str | Iterable[str], bindings: Callable[..., Any]) -> LoweredRun:
+def lower_run(model: Model, inputs: str | Iterable[InputItem], bindings: Callable[..., Any]) -> LoweredRun:
     """The raw run of an input sequence, angles from ``bindings`` (a :class:`~hrnnc.ir.Bindings`).
 
     Raises:
-        ParseFailedError: An input token has no ``on`` block (E0218).
+        ParseFailedError: A bad input (E0218, E0222–E0224).
     """
     return lower_steps(model, steps(model, inputs), evaluator(bindings))
 

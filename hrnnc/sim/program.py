@@ -20,6 +20,7 @@ which merge consecutive diagonals only and never test an angle for zero.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 

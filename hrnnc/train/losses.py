@@ -13,6 +13,7 @@ Every loss maps a dict of param values to ``(loss, gradient)``; the gradient is 
 
 from __future__ import annotations
 
+import functools
 import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 import numpy as np
 
 from hrnnc.diagnostics import Code, ConfigurationError, TrainingError, error
-from hrnnc.ir import RegisterKind, unroll
+from hrnnc.ir import RegisterKind, unroll_steps
 from hrnnc.sim.program import cell_ops, merge_ops
 from hrnnc.train.dual import Dual, dual_bindings
 from hrnnc.train.qubit import BranchWalker
@@ -72,13 +73,12 @@ class Kernel:
 
 def _steps(model: Model, inputs: Sequence[InputToken]) -> list[tuple[Cell, tuple[tuple[str, float], ...]]]:
     """The cell and bound token arguments of each input, in time order."""
-    cells = unroll(model, [name for name, _ in inputs])
-    return [(cell, ()) for cell in cells]
+    return [(step.cell, step.args) for step in unroll_steps(model, inputs)]
 
 
 def _value(bindings: Bindings[Dual], args: tuple[tuple[str, float], ...]) -> Callable[[Expr], Dual]:
     """The evaluator of one step's expressions (params, consts and the step's arguments)."""
-    return bindings
+    return functools.partial(bindings, args=dict(args)) if args else bindings
 
 
 def _keep(angle: Dual) -> Dual | None:

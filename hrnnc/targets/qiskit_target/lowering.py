@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from hrnnc.diagnostics import InternalError
 from hrnnc.ir import (
+    FLOAT,
     Arithmetic,
     Bindings,
     MeasureStab,
     Model,
     float_bindings,
+    initial_param_values,
 )
-from hrnnc.lowered import DiagBlock, LoweredRun, lower_cell, lower_run, optimizer_report
+from hrnnc.lowered import DiagBlock, LoweredRun, evaluator, lower_run, lower_steps, optimizer_report
 from hrnnc.passes.pipelines import optimize as optimize_run
 
 if TYPE_CHECKING:
@@ -130,8 +132,17 @@ class Lowering:
                                          else MCPhaseGate(angle, controls))
         return gate
 
-    def angle(self, expr: Any) -> Angle:
-        return self._bindings(expr)
+    def angle(self, expr: Any, args: Mapping[str, Any] | None = None) -> Angle:
+        return self._bindings(expr, args)
+
+    def _symbolic_args(self, cell: Cell) -> dict[str, Parameter]:
+        """A unit cell's arguments as :class:`Parameter`\\ s named after them (inputs supply them later)."""
+        from qiskit.circuit import Parameter
+
+        if self._bindings.arithmetic is FLOAT:
+            # Params are numbers here, but arguments stay symbolic: evaluate over the symbolic arithmetic.
+            self._bindings = Bindings(self.model, _symbolic_arithmetic(), initial_param_values(self.model))
+        return {name: Parameter(name) for name in cell.arg_names}
 
     # -- runs ------------------------------------------------------------------------------
 
@@ -181,7 +192,8 @@ class Lowering:
         cell = self.model.cell_for(token)
         if cell is None:
             raise InternalError(f"token {token!r} has no cell")
-        run = lower_cell(self.model, cell, self._bindings)
+        args = tuple(self._symbolic_args(cell).items()) if cell.args else ()
+        run = lower_steps(self.model, ((cell, args),), evaluator(self._bindings))
         outputs = run.outputs
         cregs = [ClassicalRegister(1, f"m{i}_{name}") for i, name in enumerate(outputs)]
         qc = QuantumCircuit(*self.qregs, *cregs, name=f"cell_{token}")

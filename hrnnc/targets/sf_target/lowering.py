@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Callable, Union
 
 from hrnnc.diagnostics import InternalError
 from hrnnc.lowered import DiagBlock, LoweredRun
@@ -38,7 +38,7 @@ from hrnnc.lowered import lower_cell as lowered_cell
 from hrnnc.targets.sf_target.cubic import Cube, decompose, naive_cube_count
 
 if TYPE_CHECKING:
-    from hrnnc.ir import Bindings, Cell, Model
+    from hrnnc.ir import Cell, Expr, Model
 
 Monomial = tuple[int, ...]
 
@@ -254,8 +254,12 @@ def lower_items(raw: LoweredRun, run: LoweredRun, hbar: float, squeezing: float)
     return CellLowering(tuple(ops), cubic, naive, tuple(outputs))
 
 
-def lower_cell(model: Model, cell: Cell, values: Bindings[float], hbar: float, squeezing: float) -> CellLowering:
-    """One cell, its phases merged within the cell (``merge-phases`` on the cell alone)."""
+def lower_cell(model: Model, cell: Cell, values: Callable[[Expr], float], hbar: float, squeezing: float
+               ) -> CellLowering:
+    """One cell, its phases merged within the cell (``merge-phases`` on the cell alone).
+
+    ``values`` evaluates the cell's expressions (a step's arguments already bound).
+    """
     from hrnnc.passes.pipelines import optimize
 
     raw = lowered_cell(model, cell, values)
