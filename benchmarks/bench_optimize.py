@@ -31,6 +31,7 @@ the loaded 2-core benchmark machine; hrnnc's own numbers use the full sequence.
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import random
 import sys
@@ -42,13 +43,14 @@ GROUPS = 4
 
 
 def random_model(n: int, seed: int, qumodes: bool = False) -> str:
-    """A random weighted 3-uniform model whose stabilizer tokens measure H's own stabilizers."""
+    """A random weighted 3-uniform model whose stabilizer tokens measure H's own stabilizers.
+
+    On qumodes the monomials may repeat a mode (``q0² q1``), so that three modes have enough.
+    """
     rng = random.Random(seed)
-    edges: list[tuple[int, ...]] = []
-    while len(edges) < n:
-        e = tuple(sorted(rng.sample(range(n), 3)))
-        if e not in edges:
-            edges.append(e)
+    pool = list(itertools.combinations_with_replacement(range(n), 3) if qumodes
+                else itertools.combinations(range(n), 3))
+    edges = rng.sample(pool, min(n, len(pool)))
     weights = {e: rng.uniform(-1.0, 1.0) if qumodes else rng.uniform(-math.pi, math.pi) for e in edges}
     kind = "qumodes" if qumodes else "qubits"
     lines = [f"hrnn random_{n} {{", f"  {kind} {n};", "  degree 3;"]
@@ -166,6 +168,30 @@ def suite(ns: list[int], tokens: int, short_tokens: int) -> list[tuple[str, str,
     return rows
 
 
+def warm_up() -> None:
+    """Import every SDK and compile once, so that no row's time includes an import."""
+    import hrnnc
+
+    model = hrnnc.parse(ROOT / "examples" / "mermin_peres.hrnn")
+    for target in ("qiskit", "tket"):
+        hrnnc.compile(model, target, inputs="prep s0")
+    hrnnc.compile(ROOT / "examples" / "cubic_modes.hrnn", "sf", inputs="a")
+
+
+def time_only(ns: list[int], tokens: int) -> int:
+    """Seconds of ``hrnnc.compile`` with default options (best of 3) on the random rows."""
+    import hrnnc
+
+    for name, kind, model, seq in suite(ns, tokens, tokens):
+        if not name.startswith(("3-uniform", "cubic qumodes")):
+            continue
+        targets = [("sf", {})] if kind == "qumodes" else [("qiskit", {"bind": True}), ("tket", {})]
+        for target, options in targets:
+            best = min(timed(lambda: hrnnc.compile(model, target, inputs=seq, **options))[1] for _ in range(3))
+            print(f"{name} | {target} | {len(seq)} tokens | {best:.3f} s", flush=True)
+    return 0
+
+
 def fmt(value: object) -> str:
     return f"{value:.2f}" if isinstance(value, float) else str(value)
 
@@ -180,7 +206,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tokens", type=int, default=1000)
     parser.add_argument("--transpile-tokens", type=int, default=200)
     parser.add_argument("--markdown", metavar="FILE")
+    parser.add_argument("--time-only", action="store_true",
+                        help="only time hrnnc.compile with each target's default options on the random rows "
+                             "(run it on an older checkout too, to compare with the output before the optimizer)")
     args = parser.parse_args(argv)
+    warm_up()
+    if args.time_only:
+        return time_only(args.ns, args.tokens)
     qubit_lines = ["| row | tokens | q 2q (a) | q 2q (b) | b/a | q depth (a) | q depth (b) | CnZ (a) | CnZ (b) | b/a "
                    "| layers (a) | layers (b) | b/a | FPO(a) CZ | FPO(a) CZ layers | t (a) s | t (b) s | time b/a |",
                    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]

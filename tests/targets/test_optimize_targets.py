@@ -120,6 +120,20 @@ def test_symbolic_angles_that_only_agree_numerically_are_kept() -> None:
     assert [i.operation.name for i in bound.data] == ["h", "h"]
 
 
+def test_token_arguments_merge_per_step() -> None:
+    """w(0.3) then w(−0.3): the symbolic angles 0.3·a and −0.3·a cancel; w(0.3) w(0.3) merge into 0.6·a."""
+    text = "hrnn w { qubits 2; degree 2; param a = 1.2; on w(x) { phase(a * x) 0 1; } on m { measure x 0 -> y; } }"
+    cancelled = hrnnc.compile(text, "qiskit", inputs="w(0.3) w(-0.3) m")
+    assert [i.operation.name for i in cancelled.data if len(i.qubits) == 2] == []
+    doubled = hrnnc.compile(text, "qiskit", inputs="w(0.3) w(0.3) m")
+    (gate,) = [i.operation for i in doubled.data if i.operation.name == "cp"]
+    assert float(gate.params[0].bind({next(iter(gate.params[0].parameters)): 1.2})) == pytest.approx(0.72)
+    model = hrnnc.parse(text)
+    for seq in ("w(0.3) w(-0.3) m", "w(0.3) w(0.3) m"):
+        assert_same_distribution(distribution(hrnnc.compile(model, "qiskit", inputs=seq), {"a": 1.2}),
+                                 ref.exact_distribution(model, seq, {"a": 1.2}))
+
+
 def test_block_over_the_limit_is_noted_in_the_report(monkeypatch: pytest.MonkeyPatch) -> None:
     from hrnnc.passes.transform import merge_phases
 

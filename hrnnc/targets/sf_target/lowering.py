@@ -240,9 +240,14 @@ def lower_items(raw: LoweredRun, run: LoweredRun, hbar: float, squeezing: float)
     ops: list[Op] = []
     cubic = 0
     outputs: list[str] = []
+    decomposed: dict[tuple[tuple[Monomial, float], ...], tuple[list[Op], int]] = {}
     for item in run.items:
         if isinstance(item, DiagBlock):
-            block, used, _ = block_ops(PhaseBlock(dict(item.terms)), hbar)
+            key = tuple(sorted(item.terms))
+            if key not in decomposed:  # a block met again (a repeating pattern) is decomposed once
+                block, used, _ = block_ops(PhaseBlock(dict(item.terms)), hbar)
+                decomposed[key] = (block, used)
+            block, used = decomposed[key]
             ops.extend(block)
             cubic += used
         else:
