@@ -109,7 +109,8 @@ class Lowering:
         self._h, self._cx = HGate(), CXGate()
         self._measure, self._reset = MeasureOp(), ResetOp()
         self._ccz: dict[int, Instruction] = {}
-        self._numeric: dict[tuple[int, float], Instruction] = {}
+        self._gates: dict[tuple[int, Angle], Instruction] = {}
+        """Gates by (controls, angle), shared within one circuit."""
 
     # -- gates -----------------------------------------------------------------------------
 
@@ -122,14 +123,11 @@ class Lowering:
             if controls not in self._ccz:
                 self._ccz[controls] = ZGate() if controls == 0 else ZGate().control(controls, annotated=False)
             return self._ccz[controls]
-        if not isinstance(angle, float):  # symbolic: a fresh gate, so no two circuits share it
-            return PhaseGate(angle) if controls == 0 else CPhaseGate(angle) if controls == 1 else \
-                MCPhaseGate(angle, controls)
         key = (controls, angle)
-        gate = self._numeric.get(key)
+        gate = self._gates.get(key)
         if gate is None:
-            gate = self._numeric[key] = (PhaseGate(angle) if controls == 0 else CPhaseGate(angle) if controls == 1
-                                         else MCPhaseGate(angle, controls))
+            gate = self._gates[key] = (PhaseGate(angle) if controls == 0 else CPhaseGate(angle) if controls == 1
+                                       else MCPhaseGate(angle, controls))
         return gate
 
     def angle(self, expr: Any, args: Mapping[str, Any] | None = None) -> Angle:
@@ -192,6 +190,9 @@ class Lowering:
         cell = self.model.cell_for(token)
         if cell is None:
             raise InternalError(f"token {token!r} has no cell")
+        # Cells are separate circuits, so they must not share parameterized gate objects
+        # (binding one cell in place would otherwise change another).
+        self._gates = {}
         args = tuple(self._symbolic_args(cell).items()) if cell.args else ()
         run = lower_steps(self.model, ((cell, args),), evaluator(self._bindings))
         outputs = run.outputs
