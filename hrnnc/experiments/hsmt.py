@@ -68,6 +68,36 @@ def model_text(n: int, k: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def trainable_model_text(n: int, k: int, seed: int, scale: tuple[float, float] = (0.5, 1.5),
+                         offset: tuple[float, float] = (-0.5, 0.5)) -> str:
+    """The k-HRNN that the separation experiment trains: ``phase(a_e * x + b_e) e`` per edge.
+
+    Its params start at random: ``a_e ~ U(scale)``, ``b_e ~ U(offset)`` (seeded). The ground
+    truth is ``a_e = 1, b_e = 0`` (and, as complex conjugation leaves X and Z statistics
+    unchanged, ``a_e = −1, b_e = 0``).
+    """
+    rng = np.random.default_rng(seed)
+    edges = hyperedges(n, k)
+    scales = rng.uniform(*scale, size=len(edges))
+    offsets = rng.uniform(*offset, size=len(edges))
+    lines = [f"# Trainable k-HRNN for the (l, {n}, {k})-HSMT task, random initial params (seed {seed}).",
+             f"hrnn hsmt_n{n}_k{k}_trainable {{", f"  qubits {n};", f"  degree {k};", ""]
+    for edge, a, b in zip(edges, scales, offsets):
+        name = edge_token(edge)[1:]
+        lines.append(f"  param a{name} = {a:.6f};")
+        lines.append(f"  param b{name} = {b:.6f};")
+    lines.append("")
+    for edge in edges:
+        name = edge_token(edge)[1:]
+        lines.append(f"  on {edge_token(edge)}(x) {{ phase(a{name} * x + b{name}) {' '.join(map(str, edge))}; }}")
+    lines.append("")
+    for v in range(n):
+        lines.append(f"  on x{v} {{ measure x {v} -> y; }}")
+        lines.append(f"  on z{v} {{ measure z {v} -> y; }}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
 def _bit_masks(n: int) -> np.ndarray:
     index = np.arange(1 << n)
     return ((index[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)
@@ -136,4 +166,4 @@ def sample(config: HsmtConfig) -> HsmtData:
     return HsmtData(config, tuple(records), tuple(logs))
 
 
-__all__ = ["HsmtConfig", "HsmtData", "MAX_QUBITS", "edge_token", "hyperedges", "model_text", "sample"]
+__all__ = ["HsmtConfig", "HsmtData", "MAX_QUBITS", "edge_token", "hyperedges", "model_text", "sample", "trainable_model_text"]
