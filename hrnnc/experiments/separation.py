@@ -79,12 +79,12 @@ def run_khrnn(config: Mapping[str, Any], seed: int) -> dict[str, Any]:
     from hrnnc.data import dataset_from
     from hrnnc.experiments.hsmt import trainable_model_text
     from hrnnc.experiments.task import record_json
+    from hrnnc.frontend import parse_text
     from hrnnc.train.losses import NegativeLogLikelihood
 
     sizes = TaskSizes.from_config(config)
     splits = {name: sizes.split(name) for name in SPLIT_SEEDS}
-    model = hrnnc.parse(text=trainable_model_text(sizes.n, sizes.k, seed)) \
-        if "text" in hrnnc.parse.__code__.co_varnames else hrnnc.parse(trainable_model_text(sizes.n, sizes.k, seed))
+    model = parse_text(trainable_model_text(sizes.n, sizes.k, seed), f"hsmt_n{sizes.n}_k{sizes.k}_trainable.hrnn")
 
     def records(name: str):
         import json
