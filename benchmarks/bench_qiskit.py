@@ -10,7 +10,7 @@ Run ``python benchmarks/bench_qiskit.py`` (options: ``--tokens``, ``--qubits``, 
     output is timed too: hrnnc's OpenQASM 3 writer against ``qiskit.qasm3.dumps``.
 (b) two-qubit gate counts after ``transpile(basis cx,rz,sx,x, optimization_level=3)`` of
     hrnnc's output for one hyperedge of size s = 2…6, weighted (MCPhase) and unweighted (γ = π,
-    C^{s-1}Z), with no spare qubit and with one spare clean qubit, next to DESIGN.md §7 and
+    C^{s-1}Z), with no spare qubit and with one spare clean qubit, next to docs/semantics.md §7 and
     (weighted, spare qubit) next to Qiskit's own synthesis of the same ``MCPhaseGate``.
 """
 
@@ -29,7 +29,7 @@ from hrnnc.targets.qiskit_target import QiskitTarget
 TOKENS = 8
 """Alphabet size of the generated model."""
 
-# DESIGN.md §7 (Qiskit 2.6 / tket, no ancilla): C^mZ on s = m + 1 qubits, MCPhase on n = s qubits.
+# docs/semantics.md §7 (Qiskit 2.6 / tket, no ancilla): C^mZ on s = m + 1 qubits, MCPhase on n = s qubits.
 REF_CZ = {2: 1, 3: 6, 4: 14, 5: 36, 6: 80}
 REF_MCP = {4: 20, 5: 44, 6: 84}
 REF_ONE_CLEAN = {s: 6 * (s - 1) - 6 for s in range(3, 7)}  # Khattar–Gidney, m = s - 1 controls: ≤ 6m − 6

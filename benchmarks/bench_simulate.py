@@ -9,7 +9,7 @@ input has ``CELLS`` tokens; every 4th is a measuring token. Both simulators draw
 
 The Qiskit circuit is built here by hand, independently of hrnnc's emitters:
 ``H`` on every qubit (``|+⟩^n``), one ``MCPhaseGate`` per hyperedge, the exact
-in-place stabilizer lowering of DESIGN §2 (``U_κ†; H_v; measure v; H_v; U_κ``) with
+in-place stabilizer lowering of docs/semantics.md §2 (``U_κ†; H_v; measure v; H_v; U_κ``) with
 mid-circuit measurements and no ``c_if``. Aer runs with ``method="statevector"``
 and its default options (which parallelise over shots and enable gate fusion).
 

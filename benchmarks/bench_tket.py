@@ -8,11 +8,11 @@ weighted k-edges through it. The input has ``CELLS`` random tokens (seeded).
 Columns (all counts are per cell, i.e. divided by the number of input tokens):
 
 * ``auto``: hrnnc's tket target, default plan (merged phase polynomials, no ancilla).
-* ``design``: DESIGN.md §5 route per edge (``plan="design"``): 2(s−1) natives per weighted edge.
+* ``design``: docs/semantics.md §5 route per edge (``plan="design"``): 2(s−1) natives per weighted edge.
 * ``anc``: default plan with a clean ancilla (``phase_ancilla=True``).
-* ``bound``: what the DESIGN route needs by counting: 2(k−1) per weighted edge occurrence
+* ``bound``: what the reference route (docs/semantics.md §5) needs by counting: 2(k−1) per weighted edge occurrence
   (``phase`` edges and the ``U_κ†``/``U_κ`` of stabilizers), 1 per unweighted one.
-* ``naive CX``: every edge as tket ``CnRz`` (weighted, DESIGN recursion C^mP(γ) =
+* ``naive CX``: every edge as tket ``CnRz`` (weighted, reference recursion of docs/semantics.md §5 C^mP(γ) =
   C^mRz(γ)·C^{m-1}P(γ/2)) or ``CnZ`` (γ = π), decomposed by ``DecomposeMultiQubitsCX``;
   two-qubit CX gates per cell. ``ratio`` = naive CX / auto natives.
 * the ``unweighted`` row family repeats the run with every angle = π: one native per edge.

@@ -107,6 +107,7 @@ def compile(
     model: Model | str | Path,
     target: str | Target = "qiskit",
     inputs: str | Iterable[str] | None = None,
+    params: Mapping[str, float] | None = None,
     **options: Any,
 ) -> Any:
     """Compile a model for a target.
@@ -115,6 +116,8 @@ def compile(
         model: A model, or text/path to parse.
         target: A target name (``qiskit``, ``tket``, ``sf``) or a configured Target.
         inputs: Input tokens (a string is split on whitespace); None gives the unit cells.
+        params: Param values overriding the file's initial values; the result is then
+            numeric (a target that keeps symbolic params binds them to these values).
         options: The target's options (its dataclass fields).
 
     Returns:
@@ -125,12 +128,19 @@ def compile(
         CheckFailedError: The model has semantic errors.
         TargetError: The target cannot express the model (E05xx), or its SDK is missing.
         ParseFailedError: An input token has no ``on`` block (E0218).
+        TrainingError: An unknown param name (E0701) or a non-finite value (E0702).
     """
+    from hrnnc.params import resolve_params, with_param_values
     from hrnnc.targets import make_target
 
     model = as_model(model)
+    values = None if params is None else resolve_params(model, params)
+    if values is not None:
+        model = with_param_values(model, values)
     props = _require_clean(model)
     tgt = make_target(target, **options) if isinstance(target, str) else target
+    if values is not None:
+        tgt = tgt.numeric()
     if model.kind not in tgt.register_kinds:
         kinds = " or ".join(sorted(k.value for k in tgt.register_kinds))
         raise TargetError([error(Code.E0501, f"the '{tgt.name}' target takes {kinds}; "
@@ -152,9 +162,15 @@ def simulate(
     params: Mapping[str, float] | None = None,
     **options: Any,
 ) -> Any:
-    """Run the reference simulator on one input sequence (see :mod:`hrnnc.sim`)."""
+    """Run the reference simulator on one input sequence (see :mod:`hrnnc.sim`).
+
+    ``params`` override the file's initial values (E0701 for an unknown name, E0702 for a
+    value that is not a finite number).
+    """
+    from hrnnc.params import resolve_params
     from hrnnc.sim import run_simulation
 
     model = as_model(model)
     _require_clean(model)
-    return run_simulation(model, split_inputs(inputs), shots=shots, seed=seed, params=params, **options)
+    values = None if params is None else resolve_params(model, params)
+    return run_simulation(model, split_inputs(inputs), shots=shots, seed=seed, params=values, **options)

@@ -38,8 +38,8 @@ class UsageError(Exception):
 # -- output helpers --------------------------------------------------------------------------
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
+def write_atomic(path: str, text: str | bytes) -> None:
+    """Write ``text`` (or bytes, for pictures) to ``path`` through a temporary file in the same folder and a rename.
 
     Raises:
         HrnncError: The folder is not writable (E0004); nothing is left behind.
@@ -50,8 +50,12 @@ def write_atomic(path: str, text: str) -> None:
     except OSError as exc:
         raise HrnncError([error(Code.E0004, f"cannot write {path}: {exc.strerror or exc}")]) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as binary:
+                binary.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
         os.replace(tmp, path)
     except BaseException as exc:
         try:
@@ -79,6 +83,23 @@ def print_diagnostics(diags: Sequence[Diagnostic]) -> None:
         parts = [f"{errors} error{'s' if errors != 1 else ''}"] if errors else []
         parts += [f"{warnings} warning{'s' if warnings != 1 else ''}"] if warnings else []
         print(", ".join(parts) + " emitted", file=sys.stderr)
+
+
+def add_param_options(parser: argparse.ArgumentParser) -> None:
+    """``--param NAME=VALUE`` (repeatable) and ``--params P.json``, for every command that runs or
+    compiles a model."""
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="set a param's value (repeatable; overrides --params and the file)")
+    parser.add_argument("--params", action="append", default=[], metavar="P.json",
+                        help="param values from a JSON object {name: number} (repeatable, later files win)")
+
+
+def param_values(args: argparse.Namespace) -> dict[str, float] | None:
+    """The values of :func:`add_param_options`, or None when none were given (E0702–E0704 on bad ones;
+    names are checked against the model by the API, E0701)."""
+    from hrnnc.params import combine_params
+
+    return combine_params(args.params, args.param)
 
 
 def load(path: str) -> Model:
@@ -152,11 +173,27 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
+    """Print, check (``--check``) or rewrite (``--write``) each file; exit 1 if any fails or differs."""
+    if len(args.files) > 1 and not (args.check or args.write):
+        raise UsageError("printing takes one file; use --check or --write for several")
+    if args.files.count("-") > 1 or ("-" in args.files and len(args.files) > 1 and args.write):
+        raise UsageError("standard input ('-') can be given once, and not with --write")
+    status = EXIT_OK
+    for path in args.files:
+        try:
+            status = max(status, _fmt_one(path, args))
+        except HrnncError as exc:  # one unwritable file does not stop the others
+            print_diagnostics(exc.diagnostics)
+            status = EXIT_DIAGNOSTICS
+    return status
+
+
+def _fmt_one(path: str, args: argparse.Namespace) -> int:
     from hrnnc.frontend import parse_source, read_source
     from hrnnc.frontend.comments import attach_comments, count_comments
     from hrnnc.ir import print_model
 
-    source, diagnostics = read_source(args.file)
+    source, diagnostics = read_source(path)
     model = None
     if not diagnostics:
         model, diagnostics = parse_source(source)
@@ -166,18 +203,19 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     formatted = print_model(model, attach_comments(model, source))
     if args.check:
         if formatted != source.text:
-            fix = "'hrnnc fmt - > FILE'" if args.file == "-" else f"'hrnnc fmt --write {args.file}'"
+            fix = "'hrnnc fmt - > FILE'" if path == "-" else f"'hrnnc fmt --write {path}'"
             print(f"{source.name}: not in canonical form (run {fix})", file=sys.stderr)
             return EXIT_DIAGNOSTICS
         return EXIT_OK
     if args.write:
-        if args.file == "-":
+        if path == "-":
             raise UsageError("--write needs a file, not standard input")
         if count_comments(formatted) != count_comments(source.text):
-            raise HrnncError([error(Code.E0005, f"{source.name}: formatting would lose a comment; "
-                                    "the file was left as it is")])
+            print_diagnostics([error(Code.E0005, f"{source.name}: formatting would lose a comment; "
+                                     "the file was left as it is")])
+            return EXIT_DIAGNOSTICS
         if formatted != source.text:
-            write_atomic(args.file, formatted)
+            write_atomic(path, formatted)
         return EXIT_OK
     sys.stdout.write(formatted)
     return EXIT_OK
@@ -219,8 +257,11 @@ def cmd_compile(args: argparse.Namespace, owners: dict[str, str]) -> int:
             raise UsageError(f"--{dest} does not apply to the '{args.target}' target")
     target = cls.from_arguments(args)
     model = load(args.file)
-    obj = compile(model, target=target, inputs=args.input)
-    emit_text(target.dump(obj), args.output)
+    obj = compile(model, target=target, inputs=args.input, params=param_values(args))
+    if isinstance(obj, dict) and is_folder(args.output):
+        write_cells(target, obj, args.output)
+    else:
+        emit_text(target.dump(obj), args.output)
     if args.report:
         stream = sys.stdout if args.output not in (None, "-") else sys.stderr
         report = target.report(obj)
@@ -229,6 +270,48 @@ def cmd_compile(args: argparse.Namespace, owners: dict[str, str]) -> int:
         else:
             print(render_report(report), file=stream)
     return EXIT_OK
+
+
+def is_folder(output: str | None) -> bool:
+    """``-o DIR/`` (a trailing separator) or an existing folder: one file per unit cell."""
+    return output is not None and (output.endswith(("/", os.sep)) or os.path.isdir(output))
+
+
+def write_cells(target: Any, cells: dict[str, Any], folder: str) -> None:
+    """Write each unit cell as a complete program, ``FOLDER/<token><suffix>``.
+
+    Each file is what the target writes for one program, so the SDK's own reader loads it
+    (``qiskit.qasm3.load``, ``sf.load``, ``pytket``'s ``Circuit.from_dict``).
+
+    Raises:
+        HrnncError: Two tokens differ only in case (E0509), or a file cannot be written
+            (E0004); the files this call wrote are removed again.
+    """
+    names = {token: f"{token}{target.default_suffix}" for token in cells}
+    seen: dict[str, str] = {}
+    for token, name in names.items():
+        other = seen.setdefault(name.casefold(), token)
+        if other != token:
+            raise HrnncError([error(Code.E0509, f"tokens '{other}' and '{token}' would both be written to "
+                                                f"{os.path.join(folder, name)} on a case-insensitive file system; "
+                                                "write the cells to one file (omit the trailing '/')")])
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        raise HrnncError([error(Code.E0004, f"cannot create {folder}: {exc.strerror or exc}")]) from None
+    written: list[str] = []
+    try:
+        for token, cell in cells.items():
+            path = os.path.join(folder, names[token])
+            emit_text(target.dump(cell), path)
+            written.append(path)
+    except BaseException:
+        for path in written:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        raise
 
 
 def render_report(report: dict[str, Any], indent: str = "") -> str:
@@ -248,13 +331,131 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     options = {name: getattr(args, name) for name in ("squeezing", "grid_points", "extent")
                if getattr(args, name) is not None}
+    if args.format == "jsonl" and not args.shots:
+        raise UsageError("--format jsonl writes sampled data: give --shots N")
+    if args.plot is not None:  # a bad picture name or a missing matplotlib fails before the run
+        from hrnnc.plot import picture_format, require_matplotlib
+
+        picture_format(args.plot)
+        require_matplotlib()
     model = load(args.file)
-    result = simulate(model, args.input, shots=args.shots, seed=args.seed, **options)
-    if args.format == "json":
+    result = simulate(model, args.input, shots=args.shots, seed=args.seed, params=param_values(args), **options)
+    if args.format == "jsonl":
+        from hrnnc.data import records_jsonl
+
+        emit_text("\n".join(records_jsonl(result.inputs, result.samples, model.kind)), args.output)
+    elif args.format == "json":
         emit_text(json.dumps(result.to_json(), indent=2), args.output)
     else:
         emit_text(result.to_text(), args.output)
+    if args.plot is not None:
+        write_plot(result, args.plot)
     return EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from hrnnc.api import _require_clean
+    from hrnnc.data import load_data
+    from hrnnc.params import params_json
+    from hrnnc.train.loop import TrainOptions, fit
+    from hrnnc.train.losses import Kernel
+    from hrnnc.train.report import trainability
+
+    kernel = Kernel(args.kernel, args.bandwidth, args.degree)
+    options = TrainOptions(args.loss, args.epochs, args.batch, args.lr, args.seed, args.validation, args.patience,
+                           kernel)
+    model = load(args.file)
+    _require_clean(model)
+    data = load_data(args.data, model)
+    if args.report:
+        report = trainability(model, data, args.samples, args.seed, args.loss, kernel)
+        text = json.dumps(report.to_json(), indent=2) if args.report == "json" else report.to_text()
+        emit_text(text, None)
+        return EXIT_OK
+    log_lines: list[str] = []
+    try:
+        result = fit(model, data, options, param_values(args), progress=True,
+                     on_epoch=lambda e: log_lines.append(json.dumps(e.to_json())))
+        failure = None
+    except HrnncError as exc:
+        result = getattr(exc, "result", None)
+        if result is None:
+            raise
+        failure = exc
+    if args.output:
+        write_atomic(args.output, result.text())
+    if args.params_out:
+        write_atomic(args.params_out, params_json(result.params))
+    if args.log:
+        write_atomic(args.log, "".join(line + "\n" for line in log_lines))
+    print(f"loss ({options.loss}, {'validation' if options.validation else 'training'}): "
+          f"{result.initial_loss:.8g} at the initial params, {result.best_loss:.8g} at epoch {result.best_epoch} "
+          f"of {len(result.history)} ({result.stopped})")
+    for name, value in result.params.items():
+        print(f"  {name} = {value!r}")
+    print_diagnostics(result.diagnostics if failure is None else failure.diagnostics)
+    if failure is not None:
+        return EXIT_DIAGNOSTICS
+    return 130 if result.stopped == "interrupted" else EXIT_OK
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError("must be in [0, 1)")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not (value > 0 and value < float("inf")):
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return value
+
+
+def cmd_draw(args: argparse.Namespace) -> int:
+    """Draw the hypergraphs of a model's cells (or steps), or with ``--target`` the compiled circuit."""
+    from hrnnc.ir import split_inputs
+    from hrnnc.plot import MAX_PANELS, draw_circuits, draw_model, picture_format, require_matplotlib, tket_html
+    from hrnnc.plot import render as render_picture
+
+    output = args.output or os.path.splitext(os.path.basename(args.file if args.file != "-" else "model"))[0] + ".png"
+    fmt = picture_format(output, (".html",) if args.target == "tket" else ())
+    if fmt != "html":
+        require_matplotlib()
+    model = load(args.file)
+    params = param_values(args)
+    notes: list[Diagnostic] = []
+    figure = None
+    if args.target is not None:
+        from hrnnc.api import compile
+
+        options = {"measure": args.measure} if args.measure else {}
+        compiled = compile(model, target=args.target, inputs=args.input, params=params, **options)
+        if fmt == "html":
+            write_atomic(output, tket_html(compiled))
+            return EXIT_OK
+        figure, found = draw_circuits(compiled, args.target)
+        notes.extend(found)
+    if figure is None:
+        figure = draw_model(model, args.input, params)
+        steps = len(split_inputs(args.input)) if args.input is not None else 0
+        if steps > MAX_PANELS:
+            notes.append(Diagnostic(Code.W0902, f"the input has {steps} tokens; the picture shows the first "
+                                                f"{MAX_PANELS} steps", severity=Severity.WARNING))
+    print_diagnostics(notes)
+    write_atomic(output, render_picture(figure, fmt))
+    if args.output is None:
+        print(f"hrnnc: wrote {output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def write_plot(result: Any, path: str) -> None:
+    """``simulate --plot``: the output distribution or densities as a PNG or SVG picture."""
+    from hrnnc.plot import picture_format, plot_result
+    from hrnnc.plot import render as render_picture
+
+    write_atomic(path, render_picture(plot_result(result), picture_format(path)))
 
 
 # -- parser ----------------------------------------------------------------------------------
@@ -291,11 +492,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--time-budget", type=float, help="seconds the Lie closure may take (default 10)")
     p.add_argument("--basis", action="store_true", help="print a basis of the dynamical Lie algebra")
 
-    p = sub.add_parser("fmt", help="print a model in canonical form")
-    p.add_argument("file", metavar="FILE")
+    p = sub.add_parser("fmt", help="print a model in canonical form (or check / rewrite several)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="model files ('-' for standard input)")
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--check", action="store_true", help="exit 1 if the file is not in canonical form")
-    mode.add_argument("--write", action="store_true", help="rewrite the file in place (atomically)")
+    mode.add_argument("--check", action="store_true",
+                      help="report every file not in canonical form; exit 1 if any differs")
+    mode.add_argument("--write", action="store_true", help="rewrite each file in place (atomically)")
 
     p = sub.add_parser("ir", help="print the IR of a model as JSON")
     p.add_argument("file", metavar="FILE")
@@ -307,12 +509,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--target", "-t", required=True, choices=names)
     p.add_argument("--input", "-i", metavar="TOKENS", help="input sequence (space-separated tokens); "
                    "without it, one unit cell per token")
-    p.add_argument("-o", "--output", metavar="OUT", help="output file (written atomically); default stdout")
+    p.add_argument("-o", "--output", metavar="OUT", help="output file (written atomically); default stdout. "
+                   "Without --input, 'DIR/' writes one file per token (DIR/TOKEN.qasm, .json, .xbb)")
     p.add_argument("--report", nargs="?", const="text", choices=("text", "json"),
                    help="print resource counts (to stdout with -o, else to stderr)")
     p.add_argument("--measure", choices=("inplace", "ancilla"), default=None,
                    help="qubit stabilizer lowering (default inplace)")
     p.add_argument("--squeezing", type=float, default=None, metavar="R", help="qumode momentum squeezing r")
+    add_param_options(p)
     owners: dict[str, str] = {}
     for name in names:
         try:
@@ -331,11 +535,50 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--input", "-i", required=True, metavar="TOKENS", help="input sequence (space-separated)")
     p.add_argument("--shots", type=_positive_int, help="sample this many shots instead of the exact distribution")
     p.add_argument("--seed", type=_natural_int, help="seed for sampling (a non-negative integer)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json", "jsonl"), default="text",
+                   help="jsonl: one sampled sequence a line, the data format of 'hrnnc train' (needs --shots)")
     p.add_argument("-o", "--output", metavar="OUT")
     p.add_argument("--squeezing", type=float, metavar="R", help="qumode momentum squeezing r")
     p.add_argument("--grid-points", type=_positive_int, metavar="P", help="qumode grid points per mode")
     p.add_argument("--extent", type=float, metavar="X", help="qumode grid half-width")
+    p.add_argument("--plot", metavar="FILE.png|svg", help="also draw the output distribution (qubits) or "
+                   "densities / histograms (qumodes); needs hrnnc[plot]")
+    add_param_options(p)
+
+    p = sub.add_parser("draw", help="draw the hypergraph of each cell, or with --target the compiled circuit")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--input", "-i", metavar="TOKENS", help="draw one panel per step of this input "
+                   "(default: one panel per 'on' block)")
+    p.add_argument("--target", "-t", choices=names, help="draw the compiled circuit with that SDK's drawer")
+    p.add_argument("--measure", choices=("inplace", "ancilla"), default=None,
+                   help="qubit stabilizer lowering for --target")
+    p.add_argument("-o", "--output", metavar="FILE.png|svg", help="picture file (default: MODEL.png here); "
+                   "with --target tket also FILE.html")
+    add_param_options(p)
+
+    p = sub.add_parser("train", help="fit a model's params to sequence data (JSON Lines) with exact gradients")
+    p.add_argument("file", metavar="MODEL", help="the model (.hrnn)")
+    p.add_argument("data", metavar="DATA", help="JSON Lines, one sequence a line (see docs/training.md)")
+    p.add_argument("--loss", choices=("nll", "mmd"), default="nll", help="negative log-likelihood (default) or MMD")
+    p.add_argument("--epochs", type=_positive_int, default=100)
+    p.add_argument("--batch", type=_positive_int, default=None, help="sequences per minibatch (default: all)")
+    p.add_argument("--lr", type=_positive_float, default=0.05, help="Adam learning rate (default 0.05)")
+    p.add_argument("--seed", type=_natural_int, default=0, help="seed of the validation split and shuffling")
+    p.add_argument("--validation", type=_fraction, default=0.2, help="held-out fraction (default 0.2)")
+    p.add_argument("--patience", type=_natural_int, default=20, help="epochs without improvement before "
+                   "stopping (0: never; default 20)")
+    p.add_argument("--kernel", choices=("gaussian", "polynomial"), default="gaussian", help="MMD kernel")
+    p.add_argument("--bandwidth", type=_positive_float, default=1.0, help="gaussian kernel width sigma")
+    p.add_argument("--degree", type=_positive_int, default=2, help="polynomial kernel degree d")
+    p.add_argument("-o", "--output", metavar="TRAINED.hrnn", help="the model file with the trained param values "
+                   "(comments and layout kept)")
+    p.add_argument("--params-out", metavar="P.json", help="the trained params as JSON")
+    p.add_argument("--log", metavar="L.jsonl", help="one JSON line per epoch (losses, gradient norm, params)")
+    p.add_argument("--report", nargs="?", const="text", choices=("text", "json"),
+                   help="print a trainability report (gradient statistics over random initialisations) "
+                        "instead of training")
+    p.add_argument("--samples", type=_positive_int, default=20, help="initialisations of --report (default 20)")
+    add_param_options(p)
 
     sub.add_parser("targets", help="list the available targets")
     return parser, owners
@@ -346,8 +589,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "check": cmd_check, "fmt": cmd_fmt, "ir": cmd_ir, "targets": cmd_targets, "simulate": cmd_simulate,
-        "compile": lambda a: cmd_compile(a, owners),
+        "compile": lambda a: cmd_compile(a, owners), "train": cmd_train,
     }
+    commands["draw"] = cmd_draw
     try:
         return commands[args.command](args)
     except (UsageError, ConfigurationError) as exc:

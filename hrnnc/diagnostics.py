@@ -48,6 +48,8 @@ class Span:
     source: Source
     start: int
     end: int
+    iteration: str | None = field(default=None, compare=False)
+    """For a node unrolled from a loop: the loop variables' values, ``i = 3, j = 5``."""
 
     @property
     def start_line_col(self) -> tuple[int, int]:
@@ -62,7 +64,13 @@ class Span:
         """The smallest span containing both."""
         if other is None:
             return self
-        return Span(self.source, min(self.start, other.start), max(self.end, other.end))
+        return Span(self.source, min(self.start, other.start), max(self.end, other.end),
+                    self.iteration or other.iteration)
+
+    @property
+    def where(self) -> str:
+        """`` (in iteration i = 3)`` for a span inside a loop, else empty."""
+        return f" (in iteration {self.iteration})" if self.iteration else ""
 
 
 class Severity(enum.Enum):
@@ -114,6 +122,13 @@ class Code(enum.Enum):
     E0216 = ("E0216", "value is not a finite number")
     E0217 = ("E0217", "name used before its definition")
     E0218 = ("E0218", "unknown input token")
+    E0219 = ("E0219", "tokens of one cell take different arguments")
+    E0220 = ("E0220", "argument declared twice")
+    E0221 = ("E0221", "argument named like a param, const or builtin")
+    E0222 = ("E0222", "input gives the wrong number of arguments")
+    E0223 = ("E0223", "input argument is not a finite number")
+    E0224 = ("E0224", "malformed input sequence")
+    E0225 = ("E0225", "unit cells of tokens with arguments need values for this target")
     # E03xx: degree bound
     E0301 = ("E0301", "hyperedge degree exceeds the bound k")
     # E04xx: Lie closure
@@ -124,13 +139,38 @@ class Code(enum.Enum):
     E0502 = ("E0502", "hyperedge exceeds the target's native arity")
     E0503 = ("E0503", "target SDK not installed")
     E0504 = ("E0504", "unbound parameter")
+    E0508 = ("E0508", "file holds several unit-cell programs")
+    E0509 = ("E0509", "unit-cell file names collide")
     # E06xx: simulation
     E0601 = ("E0601", "model too large to simulate in memory")
+    E0620 = ("E0620", "mixture after a reset too large for the exact densities")
+    # E07xx: params from outside, data and training
+    E0701 = ("E0701", "unknown param name")
+    E0702 = ("E0702", "param value is not a finite number")
+    E0703 = ("E0703", "params file is not a JSON object of numbers")
+    E0704 = ("E0704", "malformed --param assignment")
+    E0710 = ("E0710", "data line is not valid JSON")
+    E0711 = ("E0711", "data record has the wrong shape")
+    E0712 = ("E0712", "unknown input token in data")
+    E0713 = ("E0713", "output count does not match the model")
+    E0714 = ("E0714", "output value of the wrong kind")
+    E0715 = ("E0715", "data file has no sequences")
+    E0720 = ("E0720", "data has probability zero under the model")
+    E0721 = ("E0721", "loss is not finite")
+    E0722 = ("E0722", "invalid training option")
+    E0723 = ("E0723", "loss not available for this model")
     # Warnings
     W0101 = ("W0101", "unused parameter")
     W0102 = ("W0102", "hyperedge listed twice in one stabilizer")
     W0103 = ("W0103", "token block is empty")
+    W0104 = ("W0104", "unused cell argument")
     W0401 = ("W0401", "trainability not certified")
+    W0701 = ("W0701", "training interrupted")
+    # E09xx / W09xx: pictures
+    E0901 = ("E0901", "drawing needs matplotlib")
+    E0902 = ("E0902", "unsupported picture format")
+    W0901 = ("W0901", "the SDK cannot draw its circuit as an image offline")
+    W0902 = ("W0902", "only the first steps of a long input are drawn")
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +212,8 @@ class Diagnostic:
         if self.span is not None:
             out["line"], out["column"] = self.span.start_line_col
             out["end_line"], out["end_column"] = self.span.end_line_col
+            if self.span.iteration:
+                out["iteration"] = self.span.iteration
         if self.notes:
             out["notes"] = [_note_json(n) for n in self.notes]
         return out
@@ -181,6 +223,8 @@ def _note_json(note: Note) -> dict[str, object]:
     out: dict[str, object] = {"message": note.message}
     if note.span is not None:
         out["line"], out["column"] = note.span.start_line_col
+        if note.span.iteration:
+            out["iteration"] = note.span.iteration
     return out
 
 
@@ -215,7 +259,7 @@ def _excerpt(span: Span) -> list[str]:
 
 def render(diag: Diagnostic) -> str:
     """``file:line:col: error[E0211]: message``, the source line, a caret, then notes."""
-    head = f"{diag.severity.value}[{diag.code.value}]: {diag.message}"
+    head = f"{diag.severity.value}[{diag.code.value}]: {diag.message}{diag.span.where if diag.span else ''}"
     lines: list[str] = []
     if diag.span is None:
         lines.append(head)
@@ -228,7 +272,7 @@ def render(diag: Diagnostic) -> str:
             lines.append(f"  = note: {note.message}")
         else:
             nline, ncol = note.span.start_line_col
-            lines.append(f"{note.span.source.name}:{nline}:{ncol}: note: {note.message}")
+            lines.append(f"{note.span.source.name}:{nline}:{ncol}: note: {note.message}{note.span.where}")
             lines.extend(_excerpt(note.span))
     return "\n".join(lines)
 
@@ -243,7 +287,7 @@ def render_github(diag: Diagnostic) -> str:
         props = [f"file={diag.span.source.name}", f"line={line}", f"col={col}",
                  f"endLine={end_line}", f"endColumn={end_col + 1}"]
     props.append(f"title={diag.code.value}")
-    message = diag.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    message = (diag.message + (diag.span.where if diag.span else "")).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return f"::{level} {','.join(props)}::{message}"
 
 
@@ -287,6 +331,10 @@ class TargetUnavailableError(TargetError):
 
 class SimulationError(HrnncError):
     """The model cannot be simulated as asked (E06xx)."""
+
+
+class TrainingError(HrnncError):
+    """Params, data or a training run are invalid (E07xx)."""
 
 
 class ConfigurationError(HrnncError, ValueError):

@@ -30,3 +30,5 @@ def test_readme_has_exactly_two_quick_start_commands() -> None:
     assert len(commands) == 2 and all("\n" not in c for c in commands)
     ci = (ROOT / ".ci/run").read_text()
     assert commands[1] in ci, ".ci/run must run the README's test command verbatim"
+    for command in commands:  # plain installs: no repair step for the lark / lark-parser clash (#16)
+        assert "--force-reinstall" not in command and "lark" not in command

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from lark import Token as LarkToken
-from lark import Transformer_NonRecursive, v_args
+from hrnnc.grammar.hrnn_parser import Token as LarkToken
+from hrnnc.grammar.hrnn_parser import Transformer_NonRecursive, v_args
 
 from hrnnc.diagnostics import Code, Diagnostic, Source, Span, error
 from hrnnc.ir import (
     MAX_EXPR_DEPTH,
+    Arg,
     Basis,
     BinOp,
     Call,
@@ -41,8 +42,7 @@ from hrnnc.ir import (
 )
 
 if TYPE_CHECKING:
-    from lark import Tree
-    from lark.tree import Meta
+    from hrnnc.grammar.hrnn_parser import Meta, Tree
 
 MAX_SITE_DIGITS = 9
 
@@ -165,11 +165,25 @@ class Lowering(Transformer_NonRecursive):  # type: ignore[misc]
 
     # -- declarations ----------------------------------------------------------------------
 
+    def arg_names(self, children: list[Any]) -> tuple[Arg, ...]:
+        return tuple(Arg(str(c), self._tok_span(c)) for c in children)
+
+    def token_decl(self, children: list[Any]) -> tuple[Token, tuple[Arg, ...]]:
+        name, args = children
+        return Token(str(name), self._tok_span(name)), args or ()
+
     @v_args(meta=True)
     def cell(self, meta: Meta, children: list[Any]) -> Cell:
-        tokens = tuple(Token(str(c), self._tok_span(c)) for c in children if isinstance(c, LarkToken))
-        body = tuple(c for c in children if not isinstance(c, LarkToken))
-        return Cell(tokens, body, self._span(meta))
+        heads = [c for c in children if isinstance(c, tuple)]
+        body = tuple(c for c in children if not isinstance(c, tuple))
+        tokens = tuple(tok for tok, _ in heads)
+        args = heads[0][1]
+        for tok, other in heads[1:]:
+            if tuple(a.name for a in other) != tuple(a.name for a in args):
+                self._report(Code.E0219, f"token '{tok.name}' takes ({', '.join(a.name for a in other)}) but "
+                             f"'{tokens[0].name}' takes ({', '.join(a.name for a in args)}); the tokens of one "
+                             "cell share its body, so they take the same arguments", tok.span)
+        return Cell(tokens, body, args, self._span(meta))
 
     @v_args(meta=True)
     def param(self, meta: Meta, children: list[Any]) -> Param:

@@ -1,43 +1,31 @@
-"""Builds the LALR parser once and turns Lark's errors into diagnostics, recovering per statement."""
+"""Builds the LALR parser once and turns Lark's errors into diagnostics, recovering per statement.
+
+The parser is Lark's standalone LALR parser generated from ``grammar/hrnn.lark`` into
+``grammar/hrnn_parser.py`` (``python -m hrnnc.grammar.regenerate``), so hrnnc never imports
+the ``lark`` package, whatever version (or ``lark-parser`` 0.x) is installed.
+"""
 
 from __future__ import annotations
 
 import functools
 import re
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from hrnnc.diagnostics import Code, Diagnostic, Source, Span, error
 
 if TYPE_CHECKING:
-    from lark import Lark, Tree
-    from lark.exceptions import UnexpectedInput
+    from hrnnc.grammar.hrnn_parser import Lark, Tree, UnexpectedInput
 
 MAX_SYNTAX_ERRORS = 20
 """After this many syntax errors in one file the parser stops (E0105)."""
 
 
-def _check_lark_version() -> None:
-    import lark
-
-    version = getattr(lark, "__version__", "0")
-    major = int(re.match(r"\d+", version).group() if re.match(r"\d+", version) else 0)  # type: ignore[union-attr]
-    if major < 1:
-        raise ImportError(
-            f"hrnnc needs lark >= 1.1 but found lark {version} (the 'lark-parser' 0.x package that "
-            "Strawberry Fields' quantum-xir installs writes the same 'lark/' folder). Repair it with: "
-            "pip install --force-reinstall --no-deps 'lark>=1.2'"
-        )
-
-
 @functools.cache
 def lark_parser() -> Lark:
-    """The LALR parser for ``grammar/hrnn.lark`` (package data), built once per process."""
-    _check_lark_version()
-    from lark import Lark
+    """The LALR parser for ``grammar/hrnn.lark`` (contextual lexer, positions, placeholders), built once."""
+    from hrnnc.grammar.hrnn_parser import Lark_StandAlone
 
-    grammar = resources.files("hrnnc.grammar").joinpath("hrnn.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=True)
+    return Lark_StandAlone()
 
 
 _TERMINAL_WORDS = {
@@ -57,7 +45,7 @@ _KEYWORD_PATTERN = re.compile(r"^([a-z]+)\(\?!\[A-Za-z_0-9\]\)$")
 
 @functools.cache
 def _terminal_words() -> dict[str, str]:
-    from lark.lexer import PatternRE, PatternStr
+    from hrnnc.grammar.hrnn_parser import PatternRE, PatternStr
 
     words = dict(_TERMINAL_WORDS)
     for term in lark_parser().terminals:
@@ -88,7 +76,7 @@ def _token_text(value: str) -> str:
 
 def syntax_diagnostic(exc: UnexpectedInput, source: Source) -> Diagnostic:
     """Map one Lark error to a diagnostic, refined by the example table where it matches."""
-    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+    from hrnnc.grammar.hrnn_parser import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
     from hrnnc.frontend.syntax_errors import refine
 
@@ -247,7 +235,7 @@ def parse_tree(source: Source) -> tuple[Tree | None, list[Diagnostic]]:
     the first error only diagnostics are wanted, so parsing resumes from the boundary
     after the blanked statement (:func:`resume_text`) rather than from the start.
     """
-    from lark.exceptions import UnexpectedInput
+    from hrnnc.grammar.hrnn_parser import UnexpectedInput
 
     parser = lark_parser()
     work = _COMMENT.sub(lambda m: " " * len(m.group()), source.text)

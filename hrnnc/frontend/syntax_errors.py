@@ -11,7 +11,7 @@ import functools
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from lark.exceptions import UnexpectedInput
+    from hrnnc.grammar.hrnn_parser import UnexpectedInput
 
 _HEAD = "hrnn m { qubits 2; degree 2; "
 

@@ -8,6 +8,7 @@ from typing import Any
 from hrnnc.diagnostics import Source, Span
 from hrnnc.ir.expr import BinOp, Call, Expr, Name, Neg, Num
 from hrnnc.ir.nodes import (
+    Arg,
     Basis,
     Cell,
     Const,
@@ -78,7 +79,8 @@ def to_dict(model: Model) -> dict[str, Any]:
             for d in model.decls
         ],
         "cells": [
-            {"tokens": [t.name for t in c.tokens], "body": [_stmt_to_json(s) for s in c.body], "span": _span(c.span)}
+            {"tokens": [t.name for t in c.tokens], "args": list(c.arg_names), "body": [_stmt_to_json(s) for s in c.body],
+             "span": _span(c.span)}
             for c in model.cells
         ],
     }
@@ -146,7 +148,8 @@ def from_dict(data: dict[str, Any], source: Source | None = None) -> Model:
         for d in data["decls"]
     )
     cells = tuple(
-        Cell(tuple(Token(t) for t in c["tokens"]), tuple(r.stmt(s) for s in c["body"]), r.span(c.get("span")))
+        Cell(tuple(Token(t) for t in c["tokens"]), tuple(r.stmt(s) for s in c["body"]),
+             tuple(Arg(str(a)) for a in c.get("args", ())), r.span(c.get("span")))
         for c in data["cells"]
     )
     register = Register(RegisterKind(data["register"]["kind"]), int(data["register"]["size"]))

@@ -9,7 +9,7 @@ from hrnnc.passes.base import Pass
 
 
 def semantic_passes() -> list[Pass]:
-    """What every model must pass before anything reads it: DESIGN.md §4 semantic + degree."""
+    """What every model must pass before anything reads it: docs/semantics.md §4 semantic + degree."""
     return [CheckNames(), CheckSites(), CheckValues(), CheckDegree()]
 
 

@@ -1,6 +1,6 @@
 """Exact qubit k-HRNN simulator: output distributions, seeded shots, diagonals, final states.
 
-Semantics are those of DESIGN §2 (see :mod:`hrnnc.sim.program` for the lowering).
+Semantics are those of docs/semantics.md §2 (see :mod:`hrnnc.sim.program` for the lowering).
 Runs with mid-circuit measurements are walked as a *branch tree*, depth first:
 
 * :func:`exact_distribution` follows every outcome with nonzero probability

@@ -9,7 +9,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 
-from hrnnc.diagnostics import Code, ConfigurationError, InternalError, TargetUnavailableError, error
+from hrnnc.diagnostics import Code, ConfigurationError, InternalError, TargetError, TargetUnavailableError, error
 
 if TYPE_CHECKING:
     from hrnnc.ir import Model, RegisterKind
@@ -23,6 +23,22 @@ BUILTIN_TARGETS: Mapping[str, str] = {
     "sf": "hrnnc.targets.sf_target:SFTarget",
 }
 """The same table as pyproject's entry points; used when hrnnc runs from a source tree."""
+
+
+def require_unit_cells(model: Model, target: str) -> None:
+    """Refuse unit cells for tokens with arguments where ``target`` needs numeric angles (E0225).
+
+    Raises:
+        TargetError: One diagnostic per such cell, at its ``on`` block.
+    """
+    problems = [
+        error(Code.E0225, f"the '{target}' target needs numbers for the arguments of "
+              f"{', '.join(repr(t.name) for t in cell.tokens)} ({', '.join(cell.arg_names)}); "
+              "compile an input sequence (--input) instead of unit cells", cell.span)
+        for cell in model.cells if cell.args
+    ]
+    if problems:
+        raise TargetError(problems)
 
 
 @dataclass(frozen=True)
@@ -70,6 +86,21 @@ class Target(ABC):
     def report(self, obj: Any) -> dict[str, Any]:
         """Resource counts for ``--report`` (JSON-serialisable)."""
         return {}
+
+    def numeric(self) -> Target:
+        """This target configured to emit numeric angles (params at the model's initial values).
+
+        ``compile(..., params=…)`` emits through it from a model whose initial values are
+        the given ones. The default suits targets whose output is always numeric.
+        """
+        return self
+
+    def bind_params(self, obj: Any, values: Mapping[str, float]) -> Any:
+        """An emitted object with its symbolic params bound to ``values``, without recompiling.
+
+        The default suits targets whose output is numeric already (nothing to bind).
+        """
+        return obj
 
     @classmethod
     def require(cls, module: str) -> Any:

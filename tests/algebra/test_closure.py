@@ -46,7 +46,7 @@ def test_tfim_general_path_agrees(n: int) -> None:
 
 
 def test_heisenberg_chain_on_four_qubits() -> None:
-    """Isotropic Heisenberg chain, 4 qubits: dimension 12 (DESIGN.md §7); sums take the general path."""
+    """Isotropic Heisenberg chain, 4 qubits: dimension 12 (docs/semantics.md §7); sums take the general path."""
     gens = [pauli({j: "X", j + 1: "X"}) + pauli({j: "Y", j + 1: "Y"}) + pauli({j: "Z", j + 1: "Z"})
             for j in range(3)]
     closure = lie_closure(gens)

@@ -31,7 +31,7 @@ CLOSURE = {"max_dim": 64}
 
 def _snippet_tokens() -> set[tuple[str, str]]:
     """(type, text) of the token each snippet of the hint table fails at."""
-    from lark.exceptions import UnexpectedInput
+    from hrnnc.grammar.hrnn_parser import UnexpectedInput
 
     from hrnnc.frontend.parser import lark_parser
 

@@ -13,7 +13,7 @@ from hrnnc.ir import (
     Register, RegisterKind, Reset, Site, StabEdge, Token,
 )
 
-DESIGN_EXAMPLE = """\
+CORE_EXAMPLE = """\
 hrnn mermin_peres {
   qubits 2;
   degree 2;
@@ -43,7 +43,7 @@ def sites(*indices: int) -> tuple[Site, ...]:
 
 
 def test_design_example_lowers_to_the_hand_built_model() -> None:
-    """Every node of the DESIGN.md §3 example, built by hand."""
+    """Every node of the docs/semantics.md §3 example, built by hand."""
     expected = Model(
         "mermin_peres", Register(RegisterKind.QUBITS, 2), Degree(2),
         (Param("g", Name("pi")), Const("h", BinOp("/", Name("g"), Num(2.0)))),
@@ -55,8 +55,8 @@ def test_design_example_lowers_to_the_hand_built_model() -> None:
             Cell((Token("r"),), (Reset(Site(0)), Reset(Site(1)))),
         ),
     )
-    assert lark_model(DESIGN_EXAMPLE) == expected
-    assert parse_text(DESIGN_EXAMPLE) == expected
+    assert lark_model(CORE_EXAMPLE) == expected
+    assert parse_text(CORE_EXAMPLE) == expected
 
 
 @pytest.mark.parametrize("text, tree", [
@@ -194,7 +194,7 @@ def lark_model_or_raise(text: str) -> Model:
 
 def full_reparse_diagnostics(text: str) -> list[tuple[str, int, int, str]]:
     """The recovery loop's definition, re-parsing the whole blanked text after every error."""
-    from lark.exceptions import UnexpectedInput
+    from hrnnc.grammar.hrnn_parser import UnexpectedInput
 
     from hrnnc.frontend.parser import _COMMENT, MAX_SYNTAX_ERRORS, _blank, lark_parser, recovery_region, syntax_diagnostic
 

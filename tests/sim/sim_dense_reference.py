@@ -1,6 +1,6 @@
 """An independent brute-force qubit reference: dense matrices and density operators.
 
-Written from DESIGN §2 directly (Kronecker products, projectors ``(I ± S)/2`` with
+Written from docs/semantics.md §2 directly (Kronecker products, projectors ``(I ± S)/2`` with
 ``S = U X_v U†``, reset as a partial trace followed by ``|+⟩``), sharing no code with
 ``hrnnc.sim``. Only for a handful of qubits.
 """

@@ -1,4 +1,4 @@
-"""The exact qubit simulator against closed forms of DESIGN §2 and a dense reference."""
+"""The exact qubit simulator against closed forms of docs/semantics.md §2 and a dense reference."""
 
 from __future__ import annotations
 

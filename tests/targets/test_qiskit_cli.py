@@ -66,15 +66,6 @@ def test_cli_transpile_report_json(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "ctrl" not in out.read_text()
 
 
-def test_cli_transpile_with_unbound_params_names_them(capsys: pytest.CaptureFixture[str]) -> None:
-    """Transpiling without ``--bind`` is error E0504 naming every param."""
-    code = main(["compile", MERMIN_PERES, "--target", "qiskit",
-                 "--input", "prep", "--transpile", "basis=cx,rz,sx,x"])
-    err = capsys.readouterr().err
-    assert code == 1
-    assert "E0504" in err and "'g'" not in err and " g " in err and "--bind" in err
-
-
 def test_cli_without_input_writes_one_program_per_token(capsys: pytest.CaptureFixture[str]) -> None:
     """No ``--input``: the unit cells, one marked OpenQASM 3 program per token of the alphabet."""
     from hrnnc.targets.qiskit_target import split_programs

@@ -30,7 +30,7 @@ def monomial_expr(mono: tuple[int, ...]) -> sympy.Expr:
 
 @pytest.mark.parametrize("shape", sorted(SHAPES_3))
 def test_polarization_identity_is_exact(shape: str) -> None:
-    """The textbook identity (DESIGN.md §5) holds as a polynomial identity for each cubic shape."""
+    """The textbook identity (docs/semantics.md §5) holds as a polynomial identity for each cubic shape."""
     mono = SHAPES_3[shape]
     expr = sum(sympy.Rational(lam.numerator, lam.denominator) * sum(v * Q[m] for m, v in vec.items()) ** 3
                for lam, vec in polarization(mono))

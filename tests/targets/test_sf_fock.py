@@ -3,7 +3,7 @@
 States are compared in the language's position representation: a Fock ket ``c_{n...}``
 is ``psi(q) = sum c_n phi_n(q)`` with the ħ = 1 Hermite functions (SF's Fock basis does not
 depend on its hbar, and ``x = sqrt(hbar) q``). The reference is the grid simulator
-(:mod:`hrnnc.sim.qumode`) and, for unitary cells, also the closed form of DESIGN.md §2 (the
+(:mod:`hrnnc.sim.qumode`) and, for unitary cells, also the closed form of docs/semantics.md §2 (the
 cell multiplies the shifted squeezed vacuum by ``exp(i f(q))``), so a wrong sign or scale
 in either the emitter or the simulator shows up as a fidelity drop.
 
@@ -62,7 +62,7 @@ def squeezed_vacuum(q: np.ndarray, r: float) -> np.ndarray:
 
 
 def closed_form(model: hrnnc.Model, tokens: list[str], q: np.ndarray, r: float) -> np.ndarray:
-    """DESIGN.md §2 for cells of phases and shifts: psi(q) = prod psi_r(q_j - T_j) * exp(i sum phases)."""
+    """docs/semantics.md §2 for cells of phases and shifts: psi(q) = prod psi_r(q_j - T_j) * exp(i sum phases)."""
     values = float_bindings(model)
     n = model.size
     grids = np.meshgrid(*([q] * n), indexing="ij")
@@ -260,3 +260,85 @@ def test_unit_cells_on_one_engine_reproduce_the_sequence() -> None:
     assert abs(np.vdot(stepwise.ket(), whole.ket())) ** 2 >= 0.999
     q, psi_sim = simulate(model, ["a", "b"])
     assert fidelity(psi_sim, fock_to_grid(stepwise.ket(), q)) >= 0.99
+
+
+# -- register order of two-mode gates (issue #10) ----------------------------------------------
+
+
+def descending_pairs_without_reordering(model: hrnnc.Model, monkeypatch: pytest.MonkeyPatch) -> set[tuple[int, int]]:
+    """The descending register pairs the Givens chains produce before :func:`lowering.ascending`."""
+    from hrnnc.targets.sf_target import lowering
+
+    with monkeypatch.context() as patch:
+        patch.setattr(lowering, "ascending", lambda op: op)
+        ops = SFTarget(squeezing=R).lower(model)["a"].ops
+    return {op.modes for op in ops if len(op.modes) == 2 and op.modes[0] > op.modes[1]}
+
+
+def test_binary_cubic_on_a_descending_pair_has_the_closed_form_moment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue #10: ``exp(i(a q0² q1 + b q0 q1²))`` on the squeezed vacuum (r = 0.2, ħ = 1 units).
+
+    Heisenberg: ``p0 -> p0 + 2a q0 q1 + b q1²`` and ``p1 -> p1 + a q0² + 2b q0 q1``; the
+    modes are independent with zero means, so ``<p0> = b Var q1`` and ``<p1> = a Var q0`` with
+    ``Var q = e^{2r}/2``. The Givens chain of this form runs on the pair (1, 0); with that order
+    SF's Fock backend gave ``<p0> = +0.19`` instead of ``-0.097`` and fidelity 0.904.
+    """
+    a, b, r = 0.09, -0.13, 0.2
+    model = hrnnc.parse(f"hrnn c {{ qumodes 2; degree 3; on a {{ phase({a}) 0 0 1; phase({b}) 0 1 1; }} }}")
+    assert (1, 0) in descending_pairs_without_reordering(model, monkeypatch)
+    prog = hrnnc.compile(model, target=SFTarget(squeezing=r), inputs="a")
+    state = sf.Engine("fock", backend_options={"cutoff_dim": 28}).run(prog).state
+    var_q = math.exp(2 * r) / 2
+    p0 = state.quad_expectation(0, math.pi / 2)[0] / math.sqrt(sf.hbar)
+    p1 = state.quad_expectation(1, math.pi / 2)[0] / math.sqrt(sf.hbar)
+    assert p0 == pytest.approx(b * var_q, abs=2e-4)
+    assert p1 == pytest.approx(a * var_q, abs=2e-4)
+    q = np.linspace(-8, 8, 96)
+    assert fidelity(closed_form(model, ["a"], q, r), fock_to_grid(state.ket(), q)) >= 0.9999
+    assert all([reg.ind for reg in cmd.reg] == sorted(reg.ind for reg in cmd.reg) for cmd in prog.circuit)
+
+
+def test_three_mode_cubes_on_descending_pairs_match_the_exact_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``exp(i(0.1 q0 q1 q2 + 0.08 q0 q2²))``: chains on (2, 1) and (2, 0) before reordering.
+
+    On three modes SF's Fock backend ran ``[2, 0]`` on modes 1 and 2; the emitted program must
+    give the exact state ``psi_r(q0) psi_r(q1) psi_r(q2) exp(i f(q))`` and its first moments
+    ``<p0> = 0.08 Var q2``, ``<p2> = 0`` (``∂f/∂q2 = 0.1 q0 q1 + 0.16 q0 q2`` has mean zero).
+    """
+    model = hrnnc.parse("hrnn c { qumodes 3; degree 3; on a { phase(0.1) 0 1 2; phase(0.08) 2 2 0; } }")
+    assert {(2, 0), (2, 1)} <= descending_pairs_without_reordering(model, monkeypatch)
+    state = sf_state(model, ["a"], cutoff=12)
+    q, psi_sf = GRID.positions(R), fock_to_grid(state.ket(), GRID.positions(R))
+    assert fidelity(closed_form(model, ["a"], q, R), psi_sf) >= 0.99
+    var_q = math.exp(2 * R) / 2
+    assert state.quad_expectation(0, math.pi / 2)[0] / math.sqrt(sf.hbar) == pytest.approx(0.08 * var_q, abs=3e-3)
+    assert state.quad_expectation(2, math.pi / 2)[0] / math.sqrt(sf.hbar) == pytest.approx(0.0, abs=3e-3)
+
+
+@pytest.mark.parametrize(("theta", "phi"), [(0.7, 0.0), (-1.1, 0.4)])
+def test_ascending_beamsplitter_is_the_descending_one_on_the_gaussian_backend(theta: float, phi: float) -> None:
+    """``BSgate(θ, φ) | (1, 0)`` (the Gaussian backend honours the order) equals
+    ``ascending(...)`` = ``BSgate(-θ, -φ) | (0, 1)`` on both backends: same means and covariance."""
+    from hrnnc.targets.sf_target.lowering import Op, ascending
+
+    def run(backend: str, modes: tuple[int, int], args: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+        prog = sf.Program(2)
+        with prog.context as reg:
+            sf.ops.Dgate(0.4, 0.3) | reg[0]
+            sf.ops.Sgate(0.25, 0.0) | reg[1]
+            sf.ops.BSgate(*args) | (reg[modes[0]], reg[modes[1]])
+        options = {"cutoff_dim": 20} if backend == "fock" else {}
+        state = sf.Engine(backend, backend_options=options).run(prog).state
+        means = np.array([state.quad_expectation(m, angle)[0] for m in (0, 1) for angle in (0.0, math.pi / 2)])
+        variances = np.array([state.quad_expectation(m, angle)[1] for m in (0, 1) for angle in (0.0, math.pi / 2)])
+        return means, variances
+
+    fixed = ascending(Op("BSgate", (theta, phi), (1, 0)))
+    assert fixed.modes == (0, 1)
+    reference = run("gaussian", (1, 0), (theta, phi))
+    moved = run("gaussian", (0, 1), (theta, phi))
+    assert not np.allclose(reference[0], moved[0], atol=1e-3), "the order must matter for the test to mean anything"
+    for backend in ("gaussian", "fock"):
+        means, variances = run(backend, fixed.modes, fixed.args)  # type: ignore[arg-type]
+        np.testing.assert_allclose(means, reference[0], atol=1e-6)
+        np.testing.assert_allclose(variances, reference[1], atol=1e-6)

@@ -53,6 +53,8 @@ def polynomial_values(terms: dict[tuple[int, ...], float], points: np.ndarray) -
 
 FORMS = [
     {(0, 1, 2): 0.2, (0, 0, 1): 0.1, (1, 2): 0.5},
+    {(0, 0, 1): 0.09, (0, 1, 1): -0.13},  # Givens chains on (1, 0) before reordering (issue #10)
+    {(0, 1, 2): 0.1, (0, 2, 2): 0.08, (1, 3): 0.3},  # ... on (2, 1) and (2, 0)
     {(0, 0, 0): -0.3, (1,): 0.25, (0, 0): 0.4},
     {(0, 1, 2): 0.17, (1, 2, 3): -0.21, (0, 3, 3): 0.05, (2, 2, 2): 0.11, (0, 1): -0.4},
     {(0, 0, 1): 0.3, (0, 1, 1): -0.7, (2, 3, 3): 0.2},
@@ -68,6 +70,8 @@ def test_block_gates_generate_the_block_polynomial(form: dict[tuple[int, ...], f
     np.testing.assert_allclose(generator_values(ops, 4, points, hbar), polynomial_values(form, points),
                                rtol=1e-11, atol=1e-11)
     assert cubic == sum(op.name == "Vgate" for op in ops) <= naive
+    # SF's Fock backend ignores a two-mode gate's register order (issue #10): only ascending pairs.
+    assert all(op.modes[0] < op.modes[1] for op in ops if len(op.modes) == 2)
 
 
 @pytest.mark.parametrize("unit", [(0.6, 0.8), (-0.6, 0.8), (1 / math.sqrt(3),) * 3, (0.2, -0.9, 0.3873),

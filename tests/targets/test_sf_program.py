@@ -171,18 +171,3 @@ def test_missing_sf_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
         sdk.load_sf.cache_clear()
     assert info.value.diagnostics[0].code is Code.E0503
     assert "pip install 'hrnnc[sf]'" in str(info.value)
-
-
-def test_downgraded_lark_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
-    import lark
-
-    from hrnnc.targets.sf_target import sdk
-
-    monkeypatch.setattr(lark, "__version__", "0.12.0")
-    sdk.load_sf.cache_clear()
-    try:
-        with pytest.raises(TargetUnavailableError) as info:
-            sdk.load_sf()
-    finally:
-        sdk.load_sf.cache_clear()
-    assert "lark" in str(info.value) and "0.12.0" in str(info.value)

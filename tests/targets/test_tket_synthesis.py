@@ -35,7 +35,7 @@ def ops_unitary(ops, nq):
 
 
 def target_diagonal(edges, n):
-    """``exp(i Σ γ_e ∏_{j∈e} x_j)`` straight from DESIGN.md §2."""
+    """``exp(i Σ γ_e ∏_{j∈e} x_j)`` straight from docs/semantics.md §2."""
     x = np.arange(2 ** n)
     f = np.zeros(2 ** n)
     for sites, angle in edges:
@@ -61,7 +61,7 @@ def check_exact(edges, n, opts):
 
 @pytest.mark.parametrize("seed", range(12))
 def test_random_blocks_are_exact_with_global_phase(seed):
-    """Every plan (merged, DESIGN route, ancilla, over-arity) gives exactly exp(i f), phase included."""
+    """Every plan (merged, reference route, ancilla, over-arity) gives exactly exp(i f), phase included."""
     rng = random.Random(seed)
     for _ in range(25):
         n = rng.randint(2, 5)
@@ -85,7 +85,7 @@ def test_unweighted_edge_is_one_native(s):
 
 @pytest.mark.parametrize("s", [2, 3, 4, 5, 6])
 def test_weighted_edge_costs_design_bound_without_ancilla(s):
-    """DESIGN.md §5: 2(s−1) natives (two of each arity s…2) for a lone weighted edge."""
+    """docs/semantics.md §5: 2(s−1) natives (two of each arity s…2) for a lone weighted edge."""
     for merge in (True, False):
         ops = check_exact([(tuple(range(s)), 0.7)], s, SynthesisOptions(s, None, merge))
         assert sorted(natives(ops)) == sorted([a for a in range(2, s + 1) for _ in range(2)])

@@ -1,4 +1,4 @@
-"""The generator set of a model (DESIGN.md §4), each generator tied to the source that produced it.
+"""The generator set of a model (docs/semantics.md §4), each generator tied to the source that produced it.
 
 Qumodes: a ``phase`` edge gives ``∏ q_j``; ``shift v`` gives ``p_v``; ``measure stab(v; …)``
 gives ``p_v`` and, per edge, the edge's monomial with one factor ``q_v`` removed (the

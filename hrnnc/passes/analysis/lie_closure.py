@@ -77,7 +77,7 @@ CLOSURE: PropertyKey[ClosureResult] = PropertyKey("closure")
 
 
 def qubit_bound(n: int, k: int) -> int:
-    """``n + Σ_{j=0}^{k} C(n, j)``: the polynomial dimension bound of DESIGN.md §4."""
+    """``n + Σ_{j=0}^{k} C(n, j)``: the polynomial dimension bound of docs/semantics.md §4."""
     return n + sum(comb(n, j) for j in range(k + 1))
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from hrnnc.diagnostics import InternalError
 from hrnnc.ir import (
+    FLOAT,
     Arithmetic,
     Basis,
     Bindings,
@@ -27,7 +28,8 @@ from hrnnc.ir import (
     Phase,
     Reset,
     float_bindings,
-    unroll,
+    initial_param_values,
+    unroll_steps,
 )
 
 if TYPE_CHECKING:
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
     from qiskit.circuit import Instruction, Parameter
 
 MEASURE_MODES = ("inplace", "ancilla")
-"""The two stabilizer-measurement lowerings of DESIGN.md §2."""
+"""The two stabilizer-measurement lowerings of docs/semantics.md §2."""
 
 Angle = Any
 """A float, or a :class:`qiskit.circuit.ParameterExpression` when the angle depends on params."""
@@ -130,7 +132,7 @@ class Lowering:
         self._h, self._cx = HGate(), CXGate()
         self._measure, self._reset = MeasureOp(), ResetOp()
         self._ccz: dict[int, Instruction] = {}
-        self._templates: dict[int, CellTemplate] = {}
+        self._templates: dict[tuple[int, tuple[tuple[str, float], ...]], CellTemplate] = {}
 
     # -- gates -----------------------------------------------------------------------------
 
@@ -149,25 +151,35 @@ class Lowering:
             return CPhaseGate(angle)
         return MCPhaseGate(angle, controls)
 
-    def angle(self, expr: Any) -> Angle:
-        return self._bindings(expr)
+    def angle(self, expr: Any, args: Mapping[str, Any] | None = None) -> Angle:
+        return self._bindings(expr, args)
+
+    def _symbolic_args(self, cell: Cell) -> dict[str, Parameter]:
+        """A unit cell's arguments as :class:`Parameter`\\ s named after them (inputs supply them later)."""
+        from qiskit.circuit import Parameter
+
+        if self._bindings.arithmetic is FLOAT:
+            # Params are numbers here, but arguments stay symbolic: evaluate over the symbolic arithmetic.
+            self._bindings = Bindings(self.model, _symbolic_arithmetic(), initial_param_values(self.model))
+        return {name: Parameter(name) for name in cell.arg_names}
 
     # -- cells -----------------------------------------------------------------------------
 
-    def template(self, cell: Cell) -> CellTemplate:
-        """The lowered cell (memoised: a cell shared by several tokens is lowered once)."""
-        key = id(cell)
+    def template(self, cell: Cell, args: tuple[tuple[str, float], ...] = ()) -> CellTemplate:
+        """The lowered cell with its arguments bound (memoised: a cell shared by several tokens,
+        or run again with the same arguments, is lowered once)."""
+        key = (id(cell), args)
         if key not in self._templates:
-            self._templates[key] = self._lower_cell(cell)
+            self._templates[key] = self._lower_cell(cell, dict(args))
         return self._templates[key]
 
-    def _lower_cell(self, cell: Cell) -> CellTemplate:
+    def _lower_cell(self, cell: Cell, args: Mapping[str, Any] | None = None) -> CellTemplate:
         ops: list[Op] = []
         outputs: list[str] = []
         h = self._h
         for stmt in cell.body:
             if isinstance(stmt, Phase):
-                ops.append(Op(self.phase_gate(self.angle(stmt.angle), len(stmt.sites)), stmt.indices))
+                ops.append(Op(self.phase_gate(self.angle(stmt.angle, args), len(stmt.sites)), stmt.indices))
             elif isinstance(stmt, Reset):
                 v = stmt.site.index
                 ops += [Op(self._reset, (v,)), Op(h, (v,))]
@@ -183,15 +195,15 @@ class Lowering:
             elif isinstance(stmt, MeasureStab):
                 slot = len(outputs)
                 outputs.append(stmt.output)
-                ops += self._lower_stab(stmt, slot)
+                ops += self._lower_stab(stmt, slot, args)
             else:
                 raise InternalError(f"{type(stmt).__name__} on a qubit model")
         return CellTemplate(tuple(ops), tuple(outputs))
 
-    def _lower_stab(self, stmt: MeasureStab, slot: int) -> list[Op]:
-        """DESIGN.md §2: ``U†; H; measure; H; U`` in place, or phase estimation on the ancilla."""
+    def _lower_stab(self, stmt: MeasureStab, slot: int, args: Mapping[str, Any] | None) -> list[Op]:
+        """docs/semantics.md §2: ``U†; H; measure; H; U`` in place, or phase estimation on the ancilla."""
         v = stmt.vertex.index
-        weights = [(self.angle(e.weight), e.indices) for e in stmt.edges]
+        weights = [(self.angle(e.weight, args), e.indices) for e in stmt.edges]
         undo = [Op(self.phase_gate(-w, len(e)), e) for w, e in weights]
         redo = [Op(self.phase_gate(w, len(e)), e) for w, e in weights]
         h = self._h
@@ -212,7 +224,7 @@ class Lowering:
             raise InternalError(f"token {token!r} has no cell")
         # Not memoised: cells are separate circuits, so they must not share parameterized gate
         # objects (binding one cell in place would otherwise change another).
-        tpl = self._lower_cell(cell)
+        tpl = self._lower_cell(cell, self._symbolic_args(cell) if cell.args else None)
         cregs = [ClassicalRegister(1, f"m{i}_{name}") for i, name in enumerate(tpl.outputs)]
         qc = QuantumCircuit(*self.qregs, *cregs, name=f"cell_{token}")
         _append_template(qc, tpl, qc.qubits, [r[0] for r in cregs])
@@ -223,7 +235,7 @@ class Lowering:
         """The unrolled circuit of ``tokens``: ``|+⟩^n`` preparation, then one cell per token."""
         from qiskit import ClassicalRegister, QuantumCircuit
 
-        templates = [self.template(c) for c in unroll(self.model, tokens)]
+        templates = [self.template(step.cell, step.args) for step in unroll_steps(self.model, tokens)]
         names = [name for tpl in templates for name in tpl.outputs]
         width = len(str(max(len(names) - 1, 0)))
         cregs = [ClassicalRegister(1, f"m{t:0{width}d}_{name}") for t, name in enumerate(names)]

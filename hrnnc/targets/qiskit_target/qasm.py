@@ -1,7 +1,7 @@
 """A streaming OpenQASM 3 writer for hrnnc's circuits.
 
 Qiskit's ``qasm3.dumps`` writes one ``gate`` definition per distinct multi-controlled phase
-angle (DESIGN.md §6), which is slow and large for long sequences. This writer needs no
+angle (docs/semantics.md §6), which is slow and large for long sequences. This writer needs no
 definitions at all: a hyperedge is one line with gate modifiers,
 
 * ``ctrl(m) @ p(θ) q[a], …;`` for ``MCPhaseGate(θ, m)``,
@@ -12,15 +12,17 @@ and everything else uses ``stdgates.inc``. Params are ``input float[64]`` declar
 controlled-``Z`` gates from the modifiers). A circuit holding an instruction this writer does
 not know (control flow, custom gates) is handed to Qiskit's own exporter instead.
 
-Limitation shared with Qiskit's exporter: an angle that applies ``sin``/``cos``/``exp``/``sqrt``
-to a param is written with OpenQASM 3's built-in functions, which ``qiskit.qasm3.loads``
-cannot read; compile with ``bind=True`` (``--bind``) for a file it loads.
+An angle that applies ``sin``/``cos``/``exp``/``sqrt`` (or a power) to a param, which
+``qiskit.qasm3.loads`` cannot read, has each such part declared as a derived input of its own
+(:mod:`.derived`, with the rule that binds it).
 """
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any, Mapping
+
+from hrnnc.targets.qiskit_target.derived import declarations, split_derived
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
@@ -40,12 +42,16 @@ _RESERVED = frozenset(
     "qubit creg bool bit int uint float angle complex array void duration stretch gphase inv pow "
     "ctrl negctrl dim durationof delay reset measure barrier true false im sizeof U CX phase "
     "cphase id pi tau euler arccos arcsin arctan ceiling cos exp floor log mod popcount rotl rotr "
-    "sin sqrt tan".split()
+    "sin sqrt tan real imag".split()
 ) | frozenset(_STDGATES)
 """Keywords, built-ins and standard-gate names: never usable as a register or input name."""
 
 _NOT_LOADABLE = re.compile(r"[a-z]+\(|\*\*")
-"""Angle text that ``qiskit.qasm3.loads`` rejects: function calls and powers."""
+"""Angle text that ``qiskit.qasm3.loads`` rejects: function calls and powers (cut out by :mod:`.derived`)."""
+
+RENAMED_INPUT = re.compile(r"^input float\[64\] ([A-Za-z_][A-Za-z0-9_]*);\s*// hrnnc: param ([A-Za-z_][A-Za-z0-9_]*)$",
+                           re.MULTILINE)
+"""An input renamed away from a keyword or gate name, and the param's own name (see :func:`loads`)."""
 
 CELL_MARKER = "// === hrnnc unit cell: "
 """Prefix of the line that starts each program in the unit-cell text (see :func:`dumps_cells`)."""
@@ -77,8 +83,9 @@ def format_angle(value: Any, rename: Mapping[Any, Any] | None = None) -> str:
     if isinstance(value, ParameterExpression):
         if not value.parameters:
             return repr(float(value.numeric()))
-        if rename:
-            value = value.subs({p: rename[p] for p in value.parameters if p in rename})
+        renamed = {p: rename[p] for p in value.parameters if p in rename} if rename else {}
+        if renamed:  # one simultaneous substitution: ``x -> x_1, x_1 -> x_1_1`` must not chain
+            value = value.subs(renamed)
         return str(value)
     return repr(float(value))
 
@@ -144,15 +151,11 @@ def _write(circuit: QuantumCircuit, header: str) -> str:
     clbit_text = _declare(circuit.cregs, circuit.clbits, "bit", "cb", names, lines)
     inputs: list[str] = []
     rename = _declare_inputs(circuit, names, inputs)
-    lines[header_end:header_end] = inputs
-
-    unreadable: list[str] = []
+    derived: dict[str, str] = {}
 
     def angle(value: Any) -> str:
         text = format_angle(value, rename)
-        if _NOT_LOADABLE.search(text):
-            unreadable.append(text)
-        return text
+        return split_derived(text, names.claim, derived) if _NOT_LOADABLE.search(text) else text
 
     if circuit.global_phase:
         lines.append(f"gphase({angle(circuit.global_phase)});")
@@ -174,9 +177,7 @@ def _write(circuit: QuantumCircuit, header: str) -> str:
             if cached is None:
                 cached = prefix[id(op)] = (op, _operation_text(op, angle))
             lines.append(f"{cached[1]} {qargs};")
-    if unreadable:
-        lines.insert(header_end - 1, f"// note: qiskit.qasm3.loads cannot read angles like '{unreadable[0]}' "
-                                     "(functions of inputs); compile with --bind for a file it loads")
+    lines[header_end:header_end] = inputs + declarations(derived)
     lines.append("")
     return "\n".join(lines)
 
@@ -190,8 +191,29 @@ def _declare_inputs(circuit: QuantumCircuit, names: _Names, lines: list[str]) ->
         name = names.claim(param.name)
         if name != param.name:
             rename[param] = Parameter(name)
-        lines.append(f"input float[64] {name};")
+            note = f"  // hrnnc: param {param.name}" if _IDENTIFIER.match(param.name) else ""
+            lines.append(f"input float[64] {name};{note}")
+        else:
+            lines.append(f"input float[64] {name};")
     return rename
+
+
+def loads(text: str) -> QuantumCircuit:
+    """``qiskit.qasm3.loads(text)`` with every renamed input given back its param's name.
+
+    A param named like an OpenQASM keyword or a ``stdgates.inc`` gate (``h``, ``cx``, ``U``,
+    ``input``) cannot be declared under its own name, so the writer declares ``h_1`` and marks
+    the line ``// hrnnc: param h``; Qiskit's loader alone returns a ``Parameter`` named ``h_1``.
+    This function renames it back, so ``assign_parameters({"h": …})`` binds by the model's name.
+    """
+    from qiskit import qasm3
+    from qiskit.circuit import Parameter
+
+    circuit = qasm3.loads(text)
+    declared = {p.name: p for p in circuit.parameters}
+    original = {declared[written]: Parameter(name) for written, name in RENAMED_INPUT.findall(text)
+                if written in declared}
+    return circuit.assign_parameters(original) if original else circuit
 
 
 def dumps_cells(cells: Mapping[str, QuantumCircuit], model_name: str = "") -> str:

@@ -29,13 +29,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Callable, Union
 
+from hrnnc.diagnostics import InternalError
 from hrnnc.ir import Basis, Measure, MeasureStab, Phase, Reset, Shift
 from hrnnc.targets.sf_target.cubic import Cube, decompose, naive_cube_count
 
 if TYPE_CHECKING:
-    from hrnnc.ir import Bindings, Cell
+    from hrnnc.ir import Cell, Expr
 
 Monomial = tuple[int, ...]
 
@@ -104,7 +105,7 @@ class CellLowering:
     outputs: tuple[str, ...]
 
 
-def _schedule(cell: Cell, values: Bindings[float]) -> list[PhaseBlock | Action]:
+def _schedule(cell: Cell, values: Callable[[Expr], float]) -> list[PhaseBlock | Action]:
     items: list[PhaseBlock | Action] = []
 
     def add_phase(monomial: Monomial, coefficient: float) -> None:
@@ -173,7 +174,35 @@ def cube_ops(cube: Cube, hbar: float) -> list[Op]:
     ops = [Op("BSgate", (theta, 0.0), (t, s)) for theta, t, s in chain]
     ops.append(Op("Vgate", (3.0 * strength / math.sqrt(hbar),), (target,)))
     ops.extend(Op("BSgate", (-theta, 0.0), (t, s)) for theta, t, s in reversed(chain))
-    return ops
+    return [ascending(op) for op in ops]
+
+
+SYMMETRIC_TWO_MODE_GATES = frozenset({"CZgate", "CKgate", "S2gate"})
+"""Two-mode gates whose generator is symmetric in the two modes: their order is irrelevant."""
+
+
+def ascending(op: Op) -> Op:
+    """``op`` on an ascending pair of modes, with the parameters that keep its action.
+
+    Strawberry Fields 0.23's Fock backend ignores the order of a two-mode gate's register
+    pair (``apply_twomode_gate`` moves ``modes[0]`` to axis 0 and then ``modes[1]`` to axis 1,
+    which for ``[1, 0]`` undoes the first move, and for ``[2, 0]`` on three modes even picks
+    modes 1 and 2), while its Gaussian backend honours the order. Emitting only ascending
+    pairs makes every backend run the same gate. ``BSgate(theta, phi)`` on ``(b, a)`` is
+    ``exp(theta (e^{i phi} b a^† - e^{-i phi} b^† a))``, i.e. ``BSgate(-theta, -phi)`` on ``(a, b)``.
+
+    Raises:
+        InternalError: a descending two-mode gate with no known reordering rule.
+    """
+    if len(op.modes) != 2 or op.modes[0] < op.modes[1]:
+        return op
+    swapped = (op.modes[1], op.modes[0])
+    if op.name in SYMMETRIC_TWO_MODE_GATES:
+        return Op(op.name, op.args, swapped)
+    if op.name == "BSgate":
+        theta, phi = op.args
+        return Op("BSgate", (-theta, -phi if phi else 0.0), swapped)  # type: ignore[operator]
+    raise InternalError(f"the sf emitter has no ascending form for {op.name} on modes {op.modes}")
 
 
 def merge_beamsplitters(ops: list[Op]) -> list[Op]:
@@ -237,7 +266,7 @@ def action_ops(action: Action, hbar: float, squeezing: float) -> list[Op]:
     raise ValueError(f"unknown action {action.kind!r}")  # pragma: no cover
 
 
-def lower_cell(cell: Cell, values: Bindings[float], hbar: float, squeezing: float) -> CellLowering:
+def lower_cell(cell: Cell, values: Callable[[Expr], float], hbar: float, squeezing: float) -> CellLowering:
     ops: list[Op] = []
     cubic = naive = 0
     outputs: list[str] = []

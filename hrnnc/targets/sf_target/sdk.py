@@ -1,9 +1,9 @@
-"""The only place that imports Strawberry Fields: SciPy shim, lark check, Program building.
+"""The only place that imports Strawberry Fields: SciPy shim, Program building.
 
 SF 0.23 imports ``scipy.integrate.simps``, which SciPy 1.14 removed; we alias it to
 ``simpson`` before the first import. SF's dependency quantum-xir installs ``lark-parser``
-0.12 over lark 1.x's ``lark/`` folder, which would break hrnnc's own parser, so the lark
-version is checked first (DESIGN.md §6).
+0.12 into the same ``lark/`` folder as lark 1.x; that no longer matters to hrnnc, whose
+parser is generated standalone code (hrnnc/grammar/hrnn_parser.py) that never imports lark.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import functools
 import itertools
 from typing import TYPE_CHECKING, Any, Sequence
 
-from hrnnc.diagnostics import Code, TargetUnavailableError, error
+from hrnnc.diagnostics import Code, InternalError, TargetUnavailableError, error
 
 if TYPE_CHECKING:
     from hrnnc.targets.sf_target.lowering import Op
@@ -26,17 +26,11 @@ def _unavailable(message: str) -> TargetUnavailableError:
 
 @functools.cache
 def load_sf() -> Any:
-    """Import ``strawberryfields`` with the SciPy shim, after checking lark.
+    """Import ``strawberryfields`` with the SciPy shim.
 
     Raises:
-        TargetUnavailableError: SF (or SciPy) is missing, or lark was downgraded (E0503).
+        TargetUnavailableError: SF (or SciPy) is missing (E0503).
     """
-    from hrnnc.frontend.parser import _check_lark_version
-
-    try:
-        _check_lark_version()
-    except ImportError as exc:
-        raise TargetUnavailableError([error(Code.E0503, f"the 'sf' target cannot load safely: {exc}")]) from None
     try:
         import scipy.integrate  # type: ignore[import-untyped]
     except ImportError as exc:
@@ -101,6 +95,8 @@ def build_program(modes: int, ops: Sequence[Op], name: str) -> Any:
             if len(op.modes) == 1:
                 instance | q[op.modes[0]]  # noqa: B018 - SF's operator syntax
             else:
+                if list(op.modes) != sorted(op.modes):  # SF's Fock backend ignores the order (lowering.ascending)
+                    raise InternalError(f"{op.name} on the descending modes {op.modes}")
                 instance | tuple(q[m] for m in op.modes)  # noqa: B018
     return prog
 

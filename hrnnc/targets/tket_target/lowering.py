@@ -1,4 +1,4 @@
-"""A model's cells as a stream of abstract native ops (DESIGN.md §2 semantics, no pytket here).
+"""A model's cells as a stream of abstract native ops (docs/semantics.md §2 semantics, no pytket here).
 
 Every diagonal operation (``phase`` edges and the ``U_κ``/``U_κ†`` of stabilizer
 measurements) is collected into the current *block*; a non-diagonal operation (a
@@ -17,7 +17,7 @@ Stabilizer lowerings (``measure``):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from hrnnc.ir import Basis, Measure, MeasureStab, Phase, Reset
 from hrnnc.targets.tket_target.phase_synthesis import Op, SynthesisOptions, Term, synthesize_edges
@@ -31,8 +31,8 @@ class Lowering:
     """Accumulates ops for a run of cells on ``n`` sites (plus an ancilla at index ``n``)."""
 
     n: int
-    angle: Callable[[Expr], float]
-    """Numeric value of an angle expression (params at their bound values)."""
+    angle: Callable[[Expr, Mapping[str, float] | None], float]
+    """Numeric value of an angle expression (params at their bound values, arguments given)."""
     synthesis: SynthesisOptions
     measure: str = "inplace"
     ops: list[Op] = field(default_factory=list)
@@ -56,12 +56,13 @@ class Lowering:
         self.ops.append(("measure", qubit, self.bits))
         self.bits += 1
 
-    def cell(self, cell: Cell) -> None:
+    def cell(self, cell: Cell, args: Mapping[str, float] | None = None) -> None:
+        """Append one cell, its arguments bound to ``args``."""
         for stmt in cell.body:
             if isinstance(stmt, Phase):
-                self.block.append((tuple(sorted(stmt.indices)), self.angle(stmt.angle)))
+                self.block.append((tuple(sorted(stmt.indices)), self.angle(stmt.angle, args)))
             elif isinstance(stmt, MeasureStab):
-                self._stabilizer(stmt)
+                self._stabilizer(stmt, args)
             elif isinstance(stmt, Measure):
                 v = stmt.site.index
                 if stmt.basis is Basis.X:
@@ -76,9 +77,9 @@ class Lowering:
                 v = stmt.site.index
                 self.ops += [("reset", v), ("h", v)]
 
-    def _stabilizer(self, stmt: MeasureStab) -> None:
+    def _stabilizer(self, stmt: MeasureStab, args: Mapping[str, float] | None) -> None:
         v = stmt.vertex.index
-        edges = [(tuple(sorted(e.indices)), self.angle(e.weight)) for e in stmt.edges]
+        edges = [(tuple(sorted(e.indices)), self.angle(e.weight, args)) for e in stmt.edges]
         self._diagonal(edges, -1.0)
         self.flush()
         if self.measure == "ancilla":

@@ -11,7 +11,7 @@ largest monomial down to single sites:
   level down) and a single-site phase (free). Choosing the target ``t`` so that residuals
   of several monomials land on the same set, or on a set already present, merges them;
   the ``+π`` branch lets a residual cancel to 0 or to π (one native) instead of a weighted
-  term. This is DESIGN.md §5's route when nothing merges: ``2(s−1)`` natives for size ``s``.
+  term. This is docs/semantics.md §5's route when nothing merges: ``2(s−1)`` natives for size ``s``.
 * with a clean ancilla ``a`` and ``|S| < A``: ``MCX(S → a) · P_a(c_S) · MCX(S → a)``,
   two natives of arity ``|S|+1`` and no residual.
 * ``|S| > A`` (over the native arity) with a clean ancilla and ``|S| ≤ 2A−2``: compute the
@@ -70,7 +70,7 @@ class SynthesisOptions:
     ancilla: int | None = None
     """A clean ancilla qubit (in |0⟩ before and after every block), or None."""
     merge: bool = True
-    """Merge the monomials of a block and choose targets (False: DESIGN.md §5 route per edge)."""
+    """Merge the monomials of a block and choose targets (False: docs/semantics.md §5 route per edge)."""
 
 
 def estimate(level: int, angle: float, opts: SynthesisOptions) -> int:

@@ -1,4 +1,4 @@
-"""The tket target for neutral atoms: Rydberg-native CnZ with a checked arity (DESIGN.md §5)."""
+"""The tket target for neutral atoms: Rydberg-native CnZ with a checked arity (docs/semantics.md §5)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Sequence
 
 from hrnnc.diagnostics import ConfigurationError
-from hrnnc.ir import RegisterKind, float_bindings, unroll
-from hrnnc.targets.base import Target
+from hrnnc.ir import RegisterKind, Step, float_bindings, unroll_steps
+from hrnnc.targets.base import Target, require_unit_cells
 from hrnnc.targets.tket_target.check_native_arity import (
     NATIVE_ARITY,
     OVER_ARITY_EDGES,
@@ -63,7 +63,7 @@ class TketTarget(Target):
     phase_ancilla: bool | None = None
     """Use a clean ancilla q[n] for weighted phases; None: iff the measurement ancilla exists."""
     plan: str = "auto"
-    """``auto``: cheapest plan, merging the edges of a block; ``design``: DESIGN.md §5 route per edge."""
+    """``auto``: cheapest plan, merging the edges of a block; ``design``: docs/semantics.md §5 route per edge."""
     _notes: dict[int, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
     _json: dict[int, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -91,7 +91,8 @@ class TketTarget(Target):
         group.add_argument("--phase-ancilla", action=argparse.BooleanOptionalAction, default=None,
                            help="use a clean ancilla for weighted phases (default: iff --measure ancilla)")
         group.add_argument("--plan", choices=PLANS, default=None,
-                           help="auto: cheapest merged plan (default); design: DESIGN.md route per edge")
+                           help="auto: cheapest merged plan (default); "
+                                "design: reference route per edge (docs/semantics.md §5)")
 
     def passes(self) -> Sequence[Pass]:
         return (CheckNativeArity(arity=self.arity, no_decompose=self.no_decompose),)
@@ -106,7 +107,7 @@ class TketTarget(Target):
         width = n + (1 if phase_anc or (self.measure == "ancilla" and stabs) else 0)
         return a, SynthesisOptions(a, ancilla=n if phase_anc else None, merge=self.plan == "auto"), width
 
-    def _circuit(self, model: Model, cells: Sequence[Cell], all_cells: Sequence[Cell], name: str,
+    def _circuit(self, model: Model, steps: Sequence[Step], all_cells: Sequence[Cell], name: str,
                  prepare: bool) -> Any:
         """One circuit; ``prepare`` starts it with the ``|+⟩^n`` preparation (runs, not unit cells)."""
         from hrnnc.targets.tket_target.circuit_builder import build_circuit, circuit_json, to_cz, to_native
@@ -115,8 +116,8 @@ class TketTarget(Target):
         low = Lowering(model.size, float_bindings(model), synthesis, self.measure)
         if prepare:
             low.ops.extend(("h", j) for j in range(model.size))
-        for cell in cells:
-            low.cell(cell)
+        for step in steps:
+            low.cell(step.cell, dict(step.args))
         low.flush()
         record: list[dict[str, Any]] = []
         circ = to_native(build_circuit(low.ops, width, low.bits, name, record), a)
@@ -132,12 +133,13 @@ class TketTarget(Target):
         a = props.get(NATIVE_ARITY) or resolve_arity(model, self.arity)
         over = props.get(OVER_ARITY_EDGES) or ()
         if inputs is None:
+            require_unit_cells(model, self.name)
             cells = {tok: model.cell_for(tok) for tok in model.alphabet}
-            obj: Any = {tok: self._circuit(model, [cell], list(model.cells), f"{model.name}_{tok}", False)
+            obj: Any = {tok: self._circuit(model, [Step(tok, cell)], list(model.cells), f"{model.name}_{tok}", False)
                         for tok, cell in cells.items() if cell is not None}
         else:
-            run = unroll(model, inputs)
-            obj = self._circuit(model, run, run, model.name, True)
+            run = unroll_steps(model, inputs)
+            obj = self._circuit(model, run, [step.cell for step in run], model.name, True)
         self._notes.clear()
         self._notes[id(obj)] = (obj, {"arity": a, "decomposed_edges": [
             {"sites": list(sites), "line": line} for sites, line in over]})

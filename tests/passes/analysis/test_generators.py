@@ -1,4 +1,4 @@
-"""Generator extraction (DESIGN.md §4): which directions each statement contributes, and from where."""
+"""Generator extraction (docs/semantics.md §4): which directions each statement contributes, and from where."""
 
 from __future__ import annotations
 
