@@ -29,8 +29,8 @@ MAX_QUBITS = 20
 class HsmtConfig:
     n: int
     k: int
-    length: int
-    """Query tokens ℓ per sequence."""
+    queries: int
+    """Query tokens per sequence (the sequence is ``D`` preparation tokens, then these)."""
     sequences: int
     seed: int = 0
 
@@ -40,7 +40,7 @@ class HsmtConfig:
         if self.n > MAX_QUBITS:
             raise ValueError(f"n = {self.n} needs 2^{self.n} amplitudes per sequence; "
                              f"the task sampler takes n ≤ {MAX_QUBITS}")
-        if self.length < 1 or self.sequences < 1:
+        if self.queries < 1 or self.sequences < 1:
             raise ValueError("the query length and the number of sequences must be positive")
 
 
@@ -154,7 +154,7 @@ def sample(config: HsmtConfig) -> HsmtData:
         psi = np.exp(1j * f) / math.sqrt(1 << config.n)
         inputs = [(edge_token(e), (float(w),)) for e, w in zip(edges, weights)]
         outputs, log = [], 0.0
-        for _ in range(config.length):
+        for _ in range(config.queries):
             v = int(rng.integers(config.n))
             basis = "x" if rng.random() < 0.5 else "z"
             psi, bit, prob = _measure(psi, bits, v, basis, rng)

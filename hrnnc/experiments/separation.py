@@ -22,6 +22,7 @@ class TaskSizes:
     n: int
     k: int
     length: int
+    """ℓ: the whole sequence, ``D`` preparation tokens then ``ℓ − D`` queries."""
     train: int
     validation: int
     test: int
@@ -32,9 +33,13 @@ class TaskSizes:
         """``D = Σ_{j=1}^{k} C(n, j)``: the weights a classical network must carry."""
         return len(hyperedges(self.n, self.k))
 
+    @property
+    def queries(self) -> int:
+        return self.length - self.edges
+
     def split(self, name: str) -> HsmtData:
         count = getattr(self, name)
-        return sample(HsmtConfig(self.n, self.k, self.length, count,
+        return sample(HsmtConfig(self.n, self.k, self.queries, count,
                                  seed=1000 * self.data_seed + SPLIT_SEEDS[name]))
 
     def as_config(self) -> dict[str, Any]:
@@ -68,7 +73,7 @@ def run_baseline(config: Mapping[str, Any], seed: int) -> dict[str, Any]:
             "parameters": result.parameters, "state_size": result.state_size, "edges": sizes.edges}
 
 
-__all__ = ["SPLIT_SEEDS", "TaskSizes", "run_baseline"]
+
 
 
 def run_khrnn(config: Mapping[str, Any], seed: int) -> dict[str, Any]:
@@ -105,3 +110,6 @@ def run_khrnn(config: Mapping[str, Any], seed: int) -> dict[str, Any]:
             "parameters": len(result.params), "state_size": sizes.n, "edges": sizes.edges,
             "params": {k: float(v) for k, v in result.params.items()},
             "grad_norm_final": float(np.asarray(result.grad_norms)[-1]) if result.grad_norms else 0.0}
+
+
+__all__ = ["SPLIT_SEEDS", "TaskSizes", "run_baseline", "run_khrnn"]
