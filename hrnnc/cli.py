@@ -580,8 +580,18 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--samples", type=_positive_int, default=20, help="initialisations of --report (default 20)")
     add_param_options(p)
 
+    from hrnnc.experiments.cli import add_parsers as add_experiment_parsers
+
+    add_experiment_parsers(sub, _natural_int, _positive_int)
+
     sub.add_parser("targets", help="list the available targets")
     return parser, owners
+
+
+def _experiments_cli() -> Any:
+    from hrnnc.experiments import cli
+
+    return cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -592,6 +602,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "compile": lambda a: cmd_compile(a, owners), "train": cmd_train,
     }
     commands["draw"] = cmd_draw
+    commands["task"] = lambda a: _experiments_cli().cmd_task(a, write_atomic)
+    commands["experiment"] = lambda a: _experiments_cli().cmd_experiment(a, write_atomic)
     try:
         return commands[args.command](args)
     except (UsageError, ConfigurationError) as exc:

@@ -86,8 +86,15 @@ def _finite(value: Any) -> Any:
 
 def _append(out_dir: Path, row: Mapping[str, Any]) -> None:
     line = json.dumps(_finite(dict(row)), sort_keys=True, allow_nan=False) + "\n"
-    with (out_dir / RESULTS_FILE).open("a", encoding="utf-8") as handle:
-        handle.write(line)
+    path = out_dir / RESULTS_FILE
+    with path.open("ab") as handle:
+        # A run killed mid-write leaves a torn last line: end it, so this record stands alone.
+        if handle.tell() > 0:
+            with path.open("rb") as reader:
+                reader.seek(-1, os.SEEK_END)
+                if reader.read(1) != b"\n":
+                    line = "\n" + line
+        handle.write(line.encode("utf-8"))
         handle.flush()
         os.fsync(handle.fileno())
 
