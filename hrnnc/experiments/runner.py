@@ -139,7 +139,13 @@ def run_sweep(
         futures = {client.submit(run, spec, key=f"hrnnc-{spec.key}", pure=False): spec for spec in todo}
         for future in as_completed(futures):
             spec = futures[future]
-            row = {**spec.as_json(), "result": future.result()}
+            try:
+                result = future.result()
+            except Exception as exc:  # the run's own error, raised again here by Dask
+                raise SweepError(f"run {spec.key} ({spec.experiment}, {dict(spec.config)}, seed {spec.seed}) "
+                                 f"failed: {type(exc).__name__}: {exc}; finished runs are kept, and a rerun "
+                                 "resumes") from exc
+            row = {**spec.as_json(), "result": result}
             _append(out_dir, row)
             if on_result:
                 on_result(row)
