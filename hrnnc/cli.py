@@ -527,6 +527,9 @@ def build_parser(with_targets: bool = True) -> tuple[argparse.ArgumentParser, di
                    help="print resource counts (to stdout with -o, else to stderr)")
     p.add_argument("--measure", choices=("inplace", "ancilla"), default=None,
                    help="qubit stabilizer lowering (default inplace)")
+    p.add_argument("--no-optimize", dest="optimize", action="store_const", const=False, default=None,
+                   help="emit the cell-by-cell lowering (no merging across cells, no frame "
+                        "cancellation, no layer scheduling)")
     p.add_argument("--squeezing", type=_finite_float, default=None, metavar="R", help="qumode momentum squeezing r")
     add_param_options(p)
     owners: dict[str, str] = {}
@@ -598,8 +601,18 @@ def build_parser(with_targets: bool = True) -> tuple[argparse.ArgumentParser, di
     p.add_argument("--samples", type=_positive_int, default=20, help="initialisations of --report (default 20)")
     add_param_options(p)
 
+    from hrnnc.experiments.cli import add_parsers as add_experiment_parsers
+
+    add_experiment_parsers(sub, _natural_int, _positive_int)
+
     sub.add_parser("targets", help="list the available targets")
     return parser, owners
+
+
+def _experiments_cli() -> Any:
+    from hrnnc.experiments import cli
+
+    return cli
 
 
 EXIT_INTERNAL = 3
@@ -643,6 +656,8 @@ def _run(argv: Sequence[str] | None) -> int:
         "compile": lambda a: cmd_compile(a, owners), "train": cmd_train,
     }
     commands["draw"] = cmd_draw
+    commands["task"] = lambda a: _experiments_cli().cmd_task(a, write_atomic)
+    commands["experiment"] = lambda a: _experiments_cli().cmd_experiment(a, write_atomic)
     try:
         return commands[args.command](args)
     except (UsageError, ConfigurationError) as exc:

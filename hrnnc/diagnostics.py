@@ -169,6 +169,11 @@ class Code(enum.Enum):
     E0721 = ("E0721", "loss is not finite")
     E0722 = ("E0722", "invalid training option")
     E0723 = ("E0723", "loss not available for this model")
+    # E08xx: tasks and experiments
+    E0801 = ("E0801", "invalid task size")
+    E0802 = ("E0802", "task or experiment too large")
+    E0803 = ("E0803", "experiments extra not installed")
+    E0804 = ("E0804", "experiment engine unavailable")
     # Warnings
     W0101 = ("W0101", "unused parameter")
     W0102 = ("W0102", "hyperedge listed twice in one stabilizer")
