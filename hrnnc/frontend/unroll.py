@@ -9,10 +9,12 @@ so that every later diagnostic names the loop variables' values as well as the p
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import math
 import re
 from itertools import combinations
-from typing import TYPE_CHECKING, Any, Iterator, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Union
 
 from hrnnc.diagnostics import Code, Diagnostic, Span, error
 from hrnnc.ir import (
@@ -81,6 +83,61 @@ Value = Union[int, tuple[int, ...]]
 """A loop variable's value: an integer, or a subset (ascending sites)."""
 
 
+def _maker(cls: type) -> Callable[..., Any]:
+    """``make(field, …, span_of, iteration)``: a frozen slotted node whose span is ``span_of``'s
+    range with ``iteration`` (or ``span_of`` itself when ``iteration`` is None).
+
+    The node and its span are built by setting slots, as the generated ``__init__`` does but
+    without one ``object.__setattr__`` call per field, and in one call: the unrolled IR of a
+    100,000-statement model is mostly this function. Used only where the node's invariants
+    hold by construction (non-empty site lists, operators copied from a template).
+    """
+    names = [f.name for f in dataclasses.fields(cls)][:-1]
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls, "Span": Span,
+                                 "set_span": getattr(cls, "span").__set__}
+    for part in ("source", "start", "end", "iteration"):
+        namespace[f"span_{part}"] = getattr(Span, part).__set__
+    lines = [f"def make({''.join(n + ', ' for n in names)}span_of, iteration):",
+             "    o = new(cls)"]
+    for k, name in enumerate(names):
+        namespace[f"set{k}"] = getattr(cls, name).__set__
+        lines.append(f"    set{k}(o, {name})")
+    lines += ["    if iteration is None or span_of is None:", "        set_span(o, span_of)", "        return o",
+              "    span = new(Span)", "    span_source(span, span_of.source)", "    span_start(span, span_of.start)",
+              "    span_end(span, span_of.end)", "    span_iteration(span, iteration)", "    set_span(o, span)",
+              "    return o"]
+    exec("\n".join(lines), namespace)  # the technique dataclasses itself uses for __init__
+    return namespace["make"]  # type: ignore[no-any-return]
+
+
+_new_site = _maker(Site)
+_new_num = _maker(Num)
+_new_neg = _maker(Neg)
+_new_binop = _maker(BinOp)
+_new_call = _maker(Call)
+_new_phase = _maker(Phase)
+_new_shift = _maker(Shift)
+_new_edge = _maker(StabEdge)
+_new_stab = _maker(MeasureStab)
+_new_measure = _maker(Measure)
+_new_reset = _maker(Reset)
+
+
+def _site_plan(expr: Any) -> tuple[int, Any, int]:
+    """How a template site is computed: (0, value, 0) a literal, (1, name, offset) a loop
+    variable plus a constant (``i``, ``(i + 1)``, ``(i - 2)``), (2, expr, 0) anything else."""
+    kind = type(expr)
+    if kind is Num and expr.value.is_integer():
+        return 0, int(expr.value), 0
+    if kind is Name:
+        return 1, expr.id, 0
+    if kind is BinOp and expr.op in "+-" and type(expr.left) is Name and type(expr.right) is Num \
+            and expr.right.value.is_integer():
+        offset = int(expr.right.value)
+        return 1, expr.left.id, offset if expr.op == "+" else -offset
+    return 2, expr, 0
+
+
 class _Stop(Exception):
     """Unrolling gives up (size cap or too many diagnostics); the diagnostics say why."""
 
@@ -138,6 +195,7 @@ class Unroller:
         self._static: dict[int, bool] = {}
         self._inner_names: dict[int, set[str]] = {}
         self._bound_names: dict[int, frozenset[str]] = {}
+        self._site_plans: dict[int, tuple[int, Any, int]] = {}
         self._reported: set[tuple[Code, str, tuple[int, int] | None]] = set()
 
     # -- reporting -------------------------------------------------------------------------
@@ -356,29 +414,32 @@ class Unroller:
 
     def _subst(self, expr: Any, env: dict[str, Value], iteration: str | None) -> Expr:
         kind = type(expr)
-        span = self._at(expr.span, iteration)
-        if kind is Num:
+        if kind is Num or self._is_static(expr):
             return expr  # type: ignore[no-any-return]
+        span = expr.span
         if kind is Name:
             value = env.get(expr.id)
+            if type(value) is int:
+                if value >= 0:
+                    return _new_num(float(value), span, iteration)  # type: ignore[no-any-return]
+                return _new_neg(_new_num(float(-value), span, iteration), span, iteration)  # type: ignore[no-any-return]
             if value is None:
                 if "{" in expr.id:
-                    return Name(self._fill(expr.id, env, expr.span, iteration), span)
+                    return Name(self._fill(expr.id, env, span, iteration), self._at(span, iteration))
                 return expr  # type: ignore[no-any-return]
-            if isinstance(value, tuple):
-                self._report(Code.E0231, f"'{expr.id}' is a subset; it stands for sites or a name part, "
-                             "not for a number", expr.span, iteration)
-                return Num(0.0, span)
-            return Num(float(value), span) if value >= 0 else Neg(Num(float(-value), span), span)
+            self._report(Code.E0231, f"'{expr.id}' is a subset; it stands for sites or a name part, "
+                         "not for a number", span, iteration)
+            return Num(0.0, self._at(span, iteration))
+        if kind is BinOp:
+            return _new_binop(expr.op, self._subst(expr.left, env, iteration),  # type: ignore[no-any-return]
+                              self._subst(expr.right, env, iteration), span, iteration)
         if kind is Index:
             index = self._integer(expr.index, env, iteration, "an index", Code.E0229)
-            return Name(f"{self._fill(expr.base, env, expr.span, iteration)}[{0 if index is None else index}]", span)
-        if kind is BinOp:
-            return BinOp(expr.op, self._subst(expr.left, env, iteration), self._subst(expr.right, env, iteration),
-                         span)
+            return Name(f"{self._fill(expr.base, env, span, iteration)}[{0 if index is None else index}]",
+                        self._at(span, iteration))
         if kind is Neg:
-            return Neg(self._subst(expr.operand, env, iteration), span)
-        return Call(expr.func, self._subst(expr.arg, env, iteration), span)
+            return _new_neg(self._subst(expr.operand, env, iteration), span, iteration)  # type: ignore[no-any-return]
+        return _new_call(expr.func, self._subst(expr.arg, env, iteration), span, iteration)  # type: ignore[no-any-return]
 
     def _fill(self, name: str, env: dict[str, Value], span: Span | None, iteration: str | None) -> str:
         if "{" not in name:
@@ -396,25 +457,27 @@ class Unroller:
 
     def _sites(self, exprs: tuple[Expr, ...], env: dict[str, Value], iteration: str | None) -> tuple[Site, ...]:
         out: list[Site] = []
+        plans = self._site_plans
         for expr in exprs:
-            kind = type(expr)
-            if kind is Num and iteration is None:
-                out.append(Site(int(expr.value), expr.span))  # type: ignore[union-attr]
-                continue
-            span = self._at(expr.span, iteration)
-            if kind is Name:
-                value = env.get(expr.id)  # type: ignore[union-attr]
-                if isinstance(value, int):
-                    out.append(Site(value, span))
+            plan = plans.get(id(expr))
+            if plan is None:
+                plan = plans[id(expr)] = _site_plan(expr)
+            how, what, offset = plan
+            if how == 1:
+                value = env.get(what)
+                if type(value) is int:
+                    value += offset
+                    if value >= 0:
+                        out.append(_new_site(value, expr.span, iteration))
+                        continue
+                elif isinstance(value, tuple) and not offset:
+                    out.extend(_new_site(v, expr.span, iteration) for v in value)
                     continue
-                if isinstance(value, tuple):
-                    out.extend(Site(v, span) for v in value)
-                    continue
-            if kind is Num:
-                out.append(Site(int(expr.value), span))  # type: ignore[union-attr]
+            elif how == 0:
+                out.append(_new_site(what, expr.span, iteration))
                 continue
             index = self._integer(expr, env, iteration, "a site", Code.E0212)
-            out.append(Site(0 if index is None else index, span))
+            out.append(_new_site(0 if index is None else index, expr.span, iteration))
         return tuple(out)
 
     def _site(self, expr: Expr, env: dict[str, Value], iteration: str | None) -> Site:
@@ -428,29 +491,34 @@ class Unroller:
 
     def _statements(self, items: tuple[Item, ...], env: dict[str, Value], iteration: str | None,
                     out: list[Any]) -> None:
-        at = self._at
+        expr = self._expr
+        sites = self._sites
         for item in items:
             kind = type(item)
             if kind is TPhase:
-                out.append(Phase(self._expr(item.angle, env, iteration), self._sites(item.sites, env, iteration),
-                                 at(item.span, iteration)))
+                found = sites(item.sites, env, iteration)  # type: ignore[union-attr]
+                if not found:
+                    continue  # only from a bad site, already reported
+                out.append(_new_phase(expr(item.angle, env, iteration), found,  # type: ignore[union-attr]
+                                  item.span, iteration))
             elif kind is Loop:
                 for inner, text in self._iterations(item, env, iteration):  # type: ignore[arg-type]
                     self._statements(item.body, inner, text, out)  # type: ignore[union-attr]
             elif kind is TMeasure:
-                out.append(Measure(item.basis, self._site(item.site, env, iteration),
-                                   self._fill(item.output, env, item.output_span, iteration), at(item.span, iteration)))
+                out.append(_new_measure(item.basis, self._site(item.site, env, iteration),  # type: ignore[union-attr]
+                                    self._fill(item.output, env, item.output_span, iteration),  # type: ignore[union-attr]
+                                    item.span, iteration))
             elif kind is TMeasureStab:
-                edges = tuple(StabEdge(self._expr(e.weight, env, iteration), self._sites(e.sites, env, iteration),
-                                       at(e.span, iteration)) for e in item.edges)
-                out.append(MeasureStab(self._site(item.vertex, env, iteration), edges,
-                                       self._fill(item.output, env, item.output_span, iteration),
-                                       at(item.span, iteration)))
+                edges = tuple(_new_edge(expr(e.weight, env, iteration), sites(e.sites, env, iteration),
+                                    e.span, iteration) for e in item.edges)  # type: ignore[union-attr]
+                out.append(_new_stab(self._site(item.vertex, env, iteration), edges,  # type: ignore[union-attr]
+                                 self._fill(item.output, env, item.output_span, iteration),  # type: ignore[union-attr]
+                                 item.span, iteration))
             elif kind is TReset:
-                out.append(Reset(self._site(item.site, env, iteration), at(item.span, iteration)))
+                out.append(_new_reset(self._site(item.site, env, iteration), item.span, iteration))  # type: ignore[union-attr]
             elif kind is TShift:
-                out.append(Shift(self._expr(item.amount, env, iteration), self._site(item.site, env, iteration),
-                                 at(item.span, iteration)))
+                out.append(_new_shift(expr(item.amount, env, iteration),  # type: ignore[union-attr]
+                                  self._site(item.site, env, iteration), item.span, iteration))  # type: ignore[union-attr]
 
     def _items(self, items: tuple[Item, ...], env: dict[str, Value], iteration: str | None,
                decls: list[Param | Const], cells: list[Cell]) -> None:
@@ -508,10 +576,20 @@ class Unroller:
             return None
         decls: list[Param | Const] = []
         cells: list[Cell] = []
+        # As in the fast path (hrnnc/frontend/fast.py): the IR is a tree with no cycles, so the
+        # collector is off while it grows, and the new objects then go to the oldest generation.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
         try:
             self._items(body, {}, None, decls, cells)
         except _Stop:
             return None
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if any(d.is_error for d in self.diagnostics):
             return None
         return Model(template.name, register, degree, tuple(decls), tuple(cells), template.span)

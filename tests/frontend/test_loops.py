@@ -22,7 +22,7 @@ from hrnnc.passes import PassManager
 from hrnnc.passes.pipelines import semantic_passes
 
 ROOT = Path(__file__).resolve().parents[2]
-HSMT = ROOT / "examples" / "hsmt_n8_k3.hrnn"
+HSMT = ROOT / "examples" / "language" / "hsmt_n8_k3.hrnn"
 
 
 def hsmt_flat(n: int, k: int) -> str:
