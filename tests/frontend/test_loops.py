@@ -26,7 +26,7 @@ HSMT = ROOT / "examples" / "language" / "hsmt_n8_k3.hrnn"
 
 
 def hsmt_flat(n: int, k: int) -> str:
-    """The HSMT model of DESIGN.md §11 written out cell by cell."""
+    """The HSMT model of docs/semantics.md §11 written out cell by cell."""
     lines = [f"hrnn hsmt_n{n}_k{k} {{", f"  qubits {n};", f"  degree {k};"]
     for size in range(1, k + 1):
         for edge in combinations(range(n), size):

@@ -1,9 +1,9 @@
 """The language examples of issue #11: check, fmt --check, every applicable target, the simulator;
 and the Python builder gives the same IR as the text.
 
-Reference values: P(0) = (3 + cos γ)/4 for X_0 after CP(γ) on |+…+⟩ (DESIGN.md §2), and for the
+Reference values: P(0) = (3 + cos γ)/4 for X_0 after CP(γ) on |+…+⟩ (docs/semantics.md §2), and for the
 qumode example E[y] = a·b·x² (u(x) shifts q0 by a·x, then exp(i b x q0 q1) adds b x q0 to p1,
-and ``measure p 1`` reads p1; DESIGN.md §10 conjugation rules), both derived by hand.
+and ``measure p 1`` reads p1; docs/semantics.md §10 conjugation rules), both derived by hand.
 """
 
 from __future__ import annotations
