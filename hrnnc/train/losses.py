@@ -185,11 +185,12 @@ class MaximumMeanDiscrepancy(Loss):
         lower = self._ops(values)
         loss, grad = 0.0, np.zeros(len(self.names))
         for inputs, members in chosen.items():
-            tokens = [name for name, _ in inputs]
+            tokens = [name if not args else (name, args) for name, args in inputs]
             support = exact_distribution(self.model, tokens, values)
             if len(support) > MAX_MMD_OUTCOMES:
+                shown = " ".join(name for name, _ in inputs)
                 raise TrainingError([error(Code.E0723, f"the exact MMD enumerates the model's outcome strings, and "
-                                                       f"'{' '.join(tokens)}' has {len(support):,} (more than "
+                                                       f"'{shown}' has {len(support):,} (more than "
                                                        f"{MAX_MMD_OUTCOMES:,}); use --loss nll")])
             walker = self._walker(lower(inputs))
             strings = list(support)

@@ -22,6 +22,7 @@ pass give every derivative, where parameter shift would run two circuits per edg
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -51,6 +52,7 @@ def _halves(flat: np.ndarray, site: int) -> tuple[np.ndarray, np.ndarray]:
     return v[:, 0, :], v[:, 1, :]
 
 
+@functools.lru_cache(maxsize=4096)
 def _edge_index(n: int, sites: tuple[int, ...]) -> tuple[Any, ...]:
     idx: list[Any] = [slice(None)] * n
     for j in sites:
@@ -161,10 +163,9 @@ class BranchWalker:
                 _project(other, op, 1)
                 if _norm2(other) > PRUNE:
                     more.append((*taken, 1))
-            before = _norm2(psi)
-            _project(psi, op, bit)
+            _project(psi, op, bit)  # psi had unit norm: phases are unitary and each split renormalises
             after = _norm2(psi)
-            if after <= PRUNE * before:
+            if after <= PRUNE:
                 return BranchResult(-math.inf, np.zeros(self.size), observed if op.recorded else None), more
             if not op.recorded:
                 taken.append(bit)

@@ -77,8 +77,11 @@ def log_prob(model, tokens, outputs, values):
     def apply(r, m):
         return m @ r @ m.conj().T
 
-    for token in tokens:
+    base = env
+    for item in tokens:
+        token, values = (item, ()) if isinstance(item, str) else item
         cell = model.cell_for(token)
+        env = {**base, **dict(zip(cell.arg_names, values))}  # the step's token arguments are in scope
         for stmt in cell.body:
             if isinstance(stmt, Phase):
                 rho = conj_diag(rho, diag([(stmt.indices, expr_value(stmt.angle, env))], 1.0))
