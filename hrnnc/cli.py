@@ -329,7 +329,8 @@ def render_report(report: dict[str, Any], indent: str = "") -> str:
 def cmd_simulate(args: argparse.Namespace) -> int:
     from hrnnc.api import simulate
 
-    options = {name: getattr(args, name) for name in ("squeezing", "grid_points", "extent")
+    options = {name: getattr(args, name) for name in ("squeezing", "grid_points", "extent", "moments",
+                                                      "observables", "moment_outputs")
                if getattr(args, name) is not None}
     if args.format == "jsonl" and not args.shots:
         raise UsageError("--format jsonl writes sampled data: give --shots N")
@@ -340,6 +341,13 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         require_matplotlib()
     model = load(args.file)
     result = simulate(model, args.input, shots=args.shots, seed=args.seed, params=param_values(args), **options)
+    if getattr(result, "note", None):
+        print(f"hrnnc: note: {result.note}", file=sys.stderr)
+    if not hasattr(result, "samples"):  # exact qumode moments (asked for, or the grid would not fit)
+        if args.format == "jsonl":
+            raise UsageError("--format jsonl writes sampled data, which exact moments are not")
+        if args.plot is not None:
+            raise UsageError("--plot draws distributions, densities or samples; exact moments have no picture")
     if args.format == "jsonl":
         from hrnnc.data import records_jsonl
 
@@ -468,6 +476,16 @@ def _natural_int(text: str) -> int:
     return value
 
 
+def _index_list(text: str) -> list[int]:
+    try:
+        values = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be comma-separated output indices such as 0,2,5") from None
+    if not values or min(values) < 0:
+        raise argparse.ArgumentTypeError("must be comma-separated non-negative output indices")
+    return values
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -541,6 +559,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--squeezing", type=float, metavar="R", help="qumode momentum squeezing r")
     p.add_argument("--grid-points", type=_positive_int, metavar="P", help="qumode grid points per mode")
     p.add_argument("--extent", type=float, metavar="X", help="qumode grid half-width")
+    p.add_argument("--moments", type=_positive_int, metavar="M",
+                   help="qumodes: exact means, covariance and joint moments up to order M (Heisenberg picture)")
+    p.add_argument("--observable", dest="observables", action="append", metavar="O",
+                   help="qumodes: also <O> after the run, O a q/p polynomial such as 'q0*p1 + p0^2' (repeatable)")
+    p.add_argument("--moment-outputs", type=_index_list, metavar="I,J,…",
+                   help="qumodes: output indices (from 0) the joint moments of order ≥ 3 range over")
     p.add_argument("--plot", metavar="FILE.png|svg", help="also draw the output distribution (qubits) or "
                    "densities / histograms (qumodes); needs hrnnc[plot]")
     add_param_options(p)

@@ -143,6 +143,12 @@ class Code(enum.Enum):
     E0509 = ("E0509", "unit-cell file names collide")
     # E06xx: simulation
     E0601 = ("E0601", "model too large to simulate in memory")
+    E0610 = ("E0610", "moment order beyond the supported cap")
+    E0611 = ("E0611", "a moment overflows a double at this squeezing")
+    E0612 = ("E0612", "moments need a qumode model")
+    E0613 = ("E0613", "observable outside the polynomial algebra")
+    E0614 = ("E0614", "too many joint moments requested")
+    E0615 = ("E0615", "data does not match the model's outputs")
     E0620 = ("E0620", "mixture after a reset too large for the exact densities")
     # E07xx: params from outside, data and training
     E0701 = ("E0701", "unknown param name")
