@@ -528,6 +528,9 @@ def build_parser(with_targets: bool = True) -> tuple[argparse.ArgumentParser, di
                    help="print resource counts (to stdout with -o, else to stderr)")
     p.add_argument("--measure", choices=("inplace", "ancilla"), default=None,
                    help="qubit stabilizer lowering (default inplace)")
+    p.add_argument("--no-optimize", dest="optimize", action="store_const", const=False, default=None,
+                   help="emit the cell-by-cell lowering (no merging across cells, no frame "
+                        "cancellation, no layer scheduling)")
     p.add_argument("--squeezing", type=_finite_float, default=None, metavar="R", help="qumode momentum squeezing r")
     add_param_options(p)
     owners: dict[str, str] = {}
