@@ -181,6 +181,29 @@ def test_ten_thousand_nested_loops_are_one_diagnostic():
     assert [d.code for d in diags] == [Code.E0230]
 
 
+def test_fmt_keeps_comments_inside_loops(tmp_path):
+    """Comments stay attached (a commented block is not folded onto one line); fmt is idempotent."""
+    from hrnnc.frontend.comments import attach_comments
+    from hrnnc.frontend import read_source
+
+    path = tmp_path / "c.hrnn"
+    path.write_text("# head\nhrnn m {\n  qubits 3;\n  degree 2;\n  # loops\n  for i in [0:1] {\n"
+                    "    on t{i}(x) { phase(x) i (i + 1);  # edge\n    }\n  }\n"
+                    "  for (i, j) in subsets([0:2], 2) { on c{i}_{j} { reset i; } }\n}\n# tail\n")
+    source, _ = read_source(path)
+    model = parse_text(source.text)
+    text = print_model(model, attach_comments(model, source))
+    assert text.splitlines()[5:9] == ["  # loops", "  for i in [0:1] {", "    on t{i}(x) {",
+                                      "      phase(x) i (i + 1);  # edge"]
+    assert "  for (i, j) in subsets([0:2], 2) { on c{i}_{j} { reset i; } }" in text
+    assert text.startswith("# head\n") and text.endswith("}\n# tail\n")
+    again = parse_text(text)
+    assert again == model
+    path.write_text(text)
+    source, _ = read_source(path)
+    assert print_model(again, attach_comments(again, source)) == text
+
+
 # -- property: fmt of looped models ---------------------------------------------------------
 
 _names = st.sampled_from(["a", "b", "tok", "w"])
