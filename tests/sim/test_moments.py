@@ -180,6 +180,19 @@ def test_mmd_value_and_gradient() -> None:
         assert res.gradient["g"] == pytest.approx(_central(f, 0.7), rel=1e-6)
 
 
+def test_mmd_weights_count_sequences() -> None:
+    """A weight of 2 is the same as the sequence given twice; hrnnc.data records are accepted as they are."""
+    from hrnnc.data import Record
+
+    model = hrnnc.parse(DESIGN)
+    a = Record(inputs=(("a", ()), ("m", ())), outputs=(0.3,))
+    b = Record(inputs=(("a", ()), ("m", ())), outputs=(1.1,))
+    weighted = mmd(model, [a, b], degree=3, weights=[2, 1], squeezing=0.4)
+    repeated = mmd(model, [a, a, b], degree=3, squeezing=0.4)
+    assert weighted.value == pytest.approx(repeated.value, rel=1e-12)
+    assert weighted.gradient["g"] == pytest.approx(repeated.gradient["g"], rel=1e-12)
+
+
 def test_mmd_degree_two_closed_form() -> None:
     """Degree 2, one output, one data point x: E(c+YY')² − 2E(c+xY)² + (c+x²)² = (c² + 2cμ² + m2²) − 2(c² + 2cxμ + x²m2) + (c+x²)²."""
     model = hrnnc.parse(DESIGN)
