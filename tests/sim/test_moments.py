@@ -52,7 +52,7 @@ def _variances(r: float) -> tuple[float, float]:
 
 @pytest.mark.parametrize("r", [0.0, 0.5, 1.0, 2.0])
 def test_design_closed_form(r: float) -> None:
-    """DESIGN §10: y = p_0 + γ q_1², so E[y] = γ e^{2r}/2 and Var y = e^{−2r}/2 + γ² e^{4r}/2."""
+    """docs/semantics.md §10: y = p_0 + γ q_1², so E[y] = γ e^{2r}/2 and Var y = e^{−2r}/2 + γ² e^{4r}/2."""
     g = 0.7
     res = output_moments(hrnnc.parse(DESIGN), "a m", squeezing=r)
     assert res.means[0] == pytest.approx(g * math.exp(2 * r) / 2, rel=1e-12)
