@@ -21,7 +21,9 @@ import math
 from collections import Counter
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from hrnnc.ir import Basis, Measure, MeasureStab, Phase, RegisterKind, Reset, Shift, float_bindings, unroll
+from hrnnc.ir import Basis, Measure, MeasureStab, Phase, RegisterKind, Reset, Shift, float_bindings
+from hrnnc.ir.bind import unroll_steps
+from hrnnc.ir.expr import names_in
 from hrnnc.ir.expr import Num
 from hrnnc.ir.printer import print_expr
 from hrnnc.plot.figure import MAX_PANELS, panel_grid
@@ -46,36 +48,56 @@ def site_positions(n: int) -> list[tuple[float, float]]:
              RADIUS * math.sin(math.pi / 2 - 2 * math.pi * j / n)) for j in range(n)]
 
 
-def panels(model: Model, inputs: str | Iterable[str] | None) -> list[tuple[str, Cell]]:
-    """``(title, cell)`` per ``on`` block, or per input step (at most MAX_PANELS)."""
+def panels(model: Model, inputs: str | Iterable[Any] | None) -> list[tuple[str, Cell, dict[str, float]]]:
+    """``(title, cell, argument values)`` per ``on`` block, or per input step (at most MAX_PANELS)."""
     if inputs is None:
-        return [(f"on {', '.join(t.name for t in cell.tokens)}", cell) for cell in model.cells]
-    cells = unroll(model, inputs)
-    tokens = inputs.split() if isinstance(inputs, str) else list(inputs)
-    return [(f"t = {t + 1}: {tokens[t]}", cell) for t, cell in enumerate(cells[:MAX_PANELS])]
+        out = []
+        for cell in model.cells:
+            head = ", ".join(t.name for t in cell.tokens)
+            if cell.args:
+                head += f" ({', '.join(a.name for a in cell.args)})"
+            out.append((f"on {head}", cell, {}))
+        return out
+    steps = unroll_steps(model, inputs)[:MAX_PANELS]
+    titles = []
+    for t, step in enumerate(steps):
+        args = ", ".join(f"{value:.4g}" for _, value in step.args)
+        titles.append(f"t = {t + 1}: {step.token}" + (f"({args})" if step.args else ""))
+    return [(title, step.cell, dict(step.args)) for title, step in zip(titles, steps)]
 
 
-def draw_model(model: Model, inputs: str | Iterable[str] | None = None,
+def draw_model(model: Model, inputs: str | Iterable[Any] | None = None,
                params: Mapping[str, float] | None = None) -> Figure:
     """One panel per cell (``inputs`` None) or per input step, as described in the module docstring.
 
+    Weights are evaluated at the params (``params`` over the initial values) and, per step, at
+    the step's token arguments (``w01(0.37)``); in a per-cell panel a weight that depends on a
+    cell argument shows its expression only.
+
     Raises:
-        HrnncError: matplotlib is missing (E0901); an input token has no cell (E0218).
+        HrnncError: matplotlib is missing (E0901); a bad input (E0218, E0222–E0224).
     """
     chosen = panels(model, inputs)
     bindings = float_bindings(model, params)
-
-    def weight(expr: Expr) -> float:
-        return float(bindings(expr))
-
     fig, axes = panel_grid(max(1, len(chosen)))
     positions = site_positions(model.size)
-    for index, (title, cell) in enumerate(chosen):
+    for index, (title, cell, args) in enumerate(chosen):
+        unbound = {a.name for a in cell.args} - set(args)
+
+        def weight(expr: Expr, args: dict[str, float] = args, unbound: set[str] = unbound) -> float | None:
+            """The value of a weight; None when it depends on an argument no input supplies."""
+            if unbound and any(name.id in unbound for name in names_in(expr)):
+                return None
+            return float(bindings(expr, args))
+
         _draw_panel(axes[index], index, title, cell, model, positions, weight)
     if not chosen:
         axes[0].set_axis_off()
         axes[0].set_title(f"{model.name}: no cells")
     fig.suptitle(f"{model.name}: {model.size} {model.kind.value}, degree {model.k}")
+    fig.supxlabel("phase edges: ring (1 site), line (2), polygon (3+), labelled with their weights; red ring: "
+                  "measured vertex; dashed red: stabilizer edges κ; arrow: shift; dotted square: reset",
+                  fontsize=7, color="#555555")
     return fig
 
 
@@ -99,8 +121,9 @@ def _draw_panel(ax: Any, panel: int, title: str, cell: Cell, model: Model,
 
     def label(expr: Expr, sites: Sequence[int]) -> str:
         text = print_expr(expr)
-        if not isinstance(expr, Num):
-            text += f" = {weight(expr):.4g}"
+        value = None if isinstance(expr, Num) else weight(expr)
+        if value is not None:
+            text += f" = {value:.4g}"
         if qumodes and len(set(sites)) != len(sites):
             powers = Counter(sites)
             monomial = "".join(f"q{s}" + (str(p).translate(SUPERSCRIPTS) if p > 1 else "")

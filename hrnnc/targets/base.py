@@ -60,6 +60,11 @@ class Target(ABC):
     install_hint: ClassVar[str]
     """What to pip install when the SDK is missing."""
 
+    optimize: bool = True
+    """Run the optimizer on input sequences (merge phase polynomials across cells, cancel
+    stabilizer frames, schedule layers; ``docs/architecture.md``). False (``--no-optimize``)
+    emits the cell-by-cell lowering."""
+
     @classmethod
     def add_arguments(cls, group: argparse._ArgumentGroup) -> None:
         """Add this target's own CLI options (names must not clash with other targets')."""
@@ -154,7 +159,7 @@ def target_class(name: str) -> type[Target]:
 
 def make_target(name: str, **options: Any) -> Target:
     cls = target_class(name)
-    known = {f.name for f in dataclasses.fields(cls)}
+    known = {f.name for f in dataclasses.fields(cls) if f.init and not f.name.startswith("_")}
     unknown = sorted(set(options) - known)
     if unknown:
         raise ConfigurationError(f"target '{name}' has no option(s) {', '.join(unknown)}; "

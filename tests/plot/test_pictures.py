@@ -205,3 +205,35 @@ def test_simulate_plot_bad_suffix_fails_before_running(tmp_path: Path, capsys: p
     assert main(["simulate", str(path), "--input", "g m", "--plot", str(tmp_path / "d.gif")]) == 1
     captured = capsys.readouterr()
     assert "E0902" in captured.err and "probability" not in captured.out
+
+
+def test_long_inputs_draw_the_first_steps_with_w0902(qubit_model: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """The cap (64 panels) lowered to 2 so the test stays small: ``p s w`` draws ``p s`` and warns."""
+    import hrnnc.plot
+    import hrnnc.plot.hypergraph
+
+    monkeypatch.setattr(hrnnc.plot, "MAX_PANELS", 2)
+    monkeypatch.setattr(hrnnc.plot.hypergraph, "MAX_PANELS", 2)
+    out = tmp_path / "long.svg"
+    assert main(["draw", str(qubit_model), "--input", "p s w", "-o", str(out)]) == 0
+    assert "W0902" in capsys.readouterr().err
+    ids = svg_ids(out)
+    assert count(ids, "site") == 2 * 4 and count(ids, "reset") == 0 and count(ids, "edge") == 3
+
+
+def test_token_arguments_are_evaluated_per_step(tmp_path: Path) -> None:
+    """``on w(x) { phase(a * x) 0 1; }`` with a = 0.5: step ``w(0.4)`` shows a * x = 0.2; the
+    per-cell panel cannot evaluate it and shows the expression alone."""
+    path = tmp_path / "args.hrnn"
+    path.write_text("hrnn args { qubits 2; degree 2; param a = 0.5; on w(x) { phase(a * x) 0 1; } "
+                    "on m { measure x 0 -> y; } }")
+    steps, cells = tmp_path / "steps.svg", tmp_path / "cells.svg"
+    assert main(["draw", str(path), "--input", "w(0.4) m w(-2)", "-o", str(steps)]) == 0
+    text = steps.read_text()
+    assert "a * x = 0.2" in text and "a * x = -1" in text and "t = 1: w(0.4)" in text
+    assert count(svg_ids(steps), "edge") == 2
+    assert main(["draw", str(path), "-o", str(cells)]) == 0
+    text = cells.read_text()
+    assert ">a * x<" in text and "on w (x)" in text

@@ -2,7 +2,7 @@
 
 Each sequence is compared with the same model written with the argument values as literals
 (an independent model, no arguments involved), and qubit runs also with the closed form
-P(0) = (3 + cos γ)/4 of CP(γ)|++⟩ followed by an X_0 measurement (DESIGN.md §2).
+P(0) = (3 + cos γ)/4 of CP(γ)|++⟩ followed by an X_0 measurement (docs/semantics.md §2).
 """
 
 from __future__ import annotations
