@@ -256,4 +256,4 @@ def test_resumed_recovery_agrees_on_mutated_examples() -> None:
             text = " ".join(mutated)
             assert recovered_diagnostics(text) == full_reparse_diagnostics(text)
             checked += 1
-    assert len(examples) >= 4 and checked == 25 * len(examples)
+    assert checked == 25 * len(examples) >= 100
