@@ -41,6 +41,7 @@ from hrnnc.ir import (
 )
 
 if TYPE_CHECKING:
+    from hrnnc.frontend.fast import Prefix
     from hrnnc.grammar.hrnn_parser import Meta, Tree
 
 MAX_SITE_DIGITS = 9
@@ -55,12 +56,26 @@ class _Sized:
 
 
 class Lowering(Transformer_NonRecursive):  # type: ignore[misc]
-    """One instance per file; ``diagnostics`` collects what went wrong."""
+    """One instance per file; ``diagnostics`` collects what went wrong.
 
-    def __init__(self, source: Source):
+    With a ``prefix`` (the fast path's work, see :class:`hrnnc.frontend.fast.Prefix`), the tree
+    was parsed from ``prefix.resume_at`` on: nodes that end before that point are the parser's
+    context only and are replaced by the prefix's, and the cell open at that point gets the
+    prefix's earlier statements.
+    """
+
+    def __init__(self, source: Source, prefix: Prefix | None = None):
         super().__init__()
         self.source = source
+        self.prefix = prefix
         self.diagnostics: list[Diagnostic] = []
+
+    def _after_prefix(self, nodes: list[Any]) -> list[Any]:
+        """The nodes the prefix does not hold: those that end after its ``resume_at``."""
+        if self.prefix is None:
+            return nodes
+        resume_at = self.prefix.resume_at
+        return [n for n in nodes if n is None or n.span is None or n.span.end > resume_at]
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -168,6 +183,9 @@ class Lowering(Transformer_NonRecursive):  # type: ignore[misc]
     def cell(self, meta: Meta, children: list[Any]) -> Cell:
         tokens = tuple(Token(str(c), self._tok_span(c)) for c in children if isinstance(c, LarkToken))
         body = tuple(c for c in children if not isinstance(c, LarkToken))
+        open_cell = self.prefix.open_cell if self.prefix is not None else None
+        if open_cell is not None and meta.start_pos < self.prefix.resume_at < meta.end_pos:  # type: ignore[union-attr]
+            body = open_cell.body + tuple(self._after_prefix(list(body)))
         return Cell(tokens, body, self._span(meta))
 
     @v_args(meta=True)
@@ -193,6 +211,9 @@ class Lowering(Transformer_NonRecursive):  # type: ignore[misc]
     @v_args(meta=True)
     def start(self, meta: Meta, children: list[Any]) -> Model:
         name_tok, *items = children
+        if self.prefix is not None:
+            p = self.prefix
+            items = [*p.registers, *p.degrees, *p.decls, *p.cells, *self._after_prefix(items)]
         span = self._span(meta)
         name_span = self._tok_span(name_tok)
         registers = [i for i in items if isinstance(i, Register)]
@@ -213,8 +234,12 @@ class Lowering(Transformer_NonRecursive):  # type: ignore[misc]
         return Model(str(name_tok), register, degree, decls, cells, span)
 
 
-def lower(tree: Tree, source: Source) -> tuple[Model, list[Diagnostic]]:
-    """Build the IR for a parse tree; the model is meaningful only if no diagnostic is an error."""
-    lowering = Lowering(source)
+def lower(tree: Tree, source: Source, prefix: Prefix | None = None) -> tuple[Model, list[Diagnostic]]:
+    """Build the IR for a parse tree; the model is meaningful only if no diagnostic is an error.
+
+    ``prefix``: the fast path's items before the point the tree was parsed from (see
+    :func:`hrnnc.frontend.parser.parse_tree`).
+    """
+    lowering = Lowering(source, prefix)
     model = lowering.transform(tree)
     return model, lowering.diagnostics
