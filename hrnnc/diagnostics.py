@@ -126,6 +126,7 @@ class Code(enum.Enum):
     E0504 = ("E0504", "unbound parameter")
     # E06xx: simulation
     E0601 = ("E0601", "model too large to simulate in memory")
+    E0630 = ("E0630", "register too large for the target SDK's objects")
     # E07xx: params from outside, data and training
     E0701 = ("E0701", "unknown param name")
     E0702 = ("E0702", "param value is not a finite number")

@@ -489,12 +489,13 @@ def _fast(source: Source, progress: _Progress) -> Model | None:
     # new objects then go straight to the oldest generation (freeze + unfreeze splices the
     # generation lists, without a pass over them) instead of being traversed by the young
     # collections that would follow. Not done if someone else uses gc.freeze.
+    # A rejected parse leaves its nodes to the caller (scan's Prefix) just the same.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
         model = _parse(source, progress)
     except (_Reject, RecursionError):
-        return None
+        model = None
     finally:
         if gc_was_enabled:
             gc.enable()

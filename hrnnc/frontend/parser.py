@@ -107,12 +107,16 @@ def syntax_diagnostic(exc: UnexpectedInput, source: Source) -> Diagnostic:
 
 
 _COMMENT = re.compile(r"#[^\n]*")
-_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _spaces(text: str) -> str:
+    """``text`` with every character but newlines made a space (line by line: megabytes in milliseconds)."""
+    return "\n".join(" " * len(line) for line in text.split("\n"))
 
 
 def _blank(text: str, start: int, end: int) -> str:
     """Replace ``text[start:end]`` by spaces, keeping newlines, so every offset stays put."""
-    return text[:start] + _NOT_NEWLINE.sub(" ", text[start:end]) + text[end:]
+    return text[:start] + _spaces(text[start:end]) + text[end:]
 
 
 def _matching_brace(text: str, open_at: int) -> int:
@@ -212,7 +216,7 @@ def _blank_bodies(text: str, start: int, end: int) -> str:
     The parser's state after a complete cell depends on the cell being there, not on what it
     holds, so the context kept before a resume point needs only the cells' headers.
     """
-    region = _BLOCK_BODY.sub(lambda m: _NOT_NEWLINE.sub(" ", m.group()), text[start:end])
+    region = _BLOCK_BODY.sub(lambda m: _spaces(m.group()), text[start:end])
     return text[:start] + region + text[end:]
 
 
