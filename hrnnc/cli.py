@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from hrnnc import __version__
@@ -38,29 +37,16 @@ class UsageError(Exception):
 # -- output helpers --------------------------------------------------------------------------
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
+def write_atomic(path: str, text: str | bytes) -> None:
+    """Write ``text`` (or bytes, for pictures) to ``path`` safely: atomic, symlinks followed, mode kept,
+    devices and FIFOs written through (see :mod:`hrnnc.outfile`).
 
     Raises:
-        HrnncError: The folder is not writable (E0004); nothing is left behind.
+        HrnncError: The path cannot be written (E0004); nothing is left behind.
     """
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".hrnnc-", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise HrnncError([error(Code.E0004, f"cannot write {path}: {exc.strerror or exc}")]) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise HrnncError([error(Code.E0004, f"cannot write {path}: {exc.strerror or exc}")]) from None
-        raise
+    from hrnnc.outfile import write_file
+
+    write_file(path, text)
 
 
 def emit_text(text: str, output: str | None) -> None:
@@ -70,9 +56,10 @@ def emit_text(text: str, output: str | None) -> None:
         write_atomic(output, text if text.endswith("\n") else text + "\n")
 
 
-def print_diagnostics(diags: Sequence[Diagnostic]) -> None:
+def print_diagnostics(diags: Sequence[Diagnostic], origin: str | None = None) -> None:
     for diag in sorted(diags, key=sort_key):
-        print(render(diag), file=sys.stderr)
+        named = origin is not None and diag.code is not Code.E0004 and origin not in diag.message
+        print(render(diag, origin if named else None), file=sys.stderr)
     errors = sum(1 for d in diags if d.severity is Severity.ERROR)
     warnings = sum(1 for d in diags if d.severity is Severity.WARNING)
     if errors or warnings:
@@ -254,7 +241,10 @@ def cmd_compile(args: argparse.Namespace, owners: dict[str, str]) -> int:
     target = cls.from_arguments(args)
     model = load(args.file)
     obj = compile(model, target=target, inputs=args.input, params=param_values(args))
-    emit_text(target.dump(obj), args.output)
+    if isinstance(obj, dict) and is_folder(args.output):
+        write_cells(target, obj, args.output)
+    else:
+        emit_text(target.dump(obj), args.output)
     if args.report:
         stream = sys.stdout if args.output not in (None, "-") else sys.stderr
         report = target.report(obj)
@@ -263,6 +253,48 @@ def cmd_compile(args: argparse.Namespace, owners: dict[str, str]) -> int:
         else:
             print(render_report(report), file=stream)
     return EXIT_OK
+
+
+def is_folder(output: str | None) -> bool:
+    """``-o DIR/`` (a trailing separator) or an existing folder: one file per unit cell."""
+    return output is not None and (output.endswith(("/", os.sep)) or os.path.isdir(output))
+
+
+def write_cells(target: Any, cells: dict[str, Any], folder: str) -> None:
+    """Write each unit cell as a complete program, ``FOLDER/<token><suffix>``.
+
+    Each file is what the target writes for one program, so the SDK's own reader loads it
+    (``qiskit.qasm3.load``, ``sf.load``, ``pytket``'s ``Circuit.from_dict``).
+
+    Raises:
+        HrnncError: Two tokens differ only in case (E0509), or a file cannot be written
+            (E0004); the files this call wrote are removed again.
+    """
+    names = {token: f"{token}{target.default_suffix}" for token in cells}
+    seen: dict[str, str] = {}
+    for token, name in names.items():
+        other = seen.setdefault(name.casefold(), token)
+        if other != token:
+            raise HrnncError([error(Code.E0509, f"tokens '{other}' and '{token}' would both be written to "
+                                                f"{os.path.join(folder, name)} on a case-insensitive file system; "
+                                                "write the cells to one file (omit the trailing '/')")])
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        raise HrnncError([error(Code.E0004, f"cannot create {folder}: {exc.strerror or exc}")]) from None
+    written: list[str] = []
+    try:
+        for token, cell in cells.items():
+            path = os.path.join(folder, names[token])
+            emit_text(target.dump(cell), path)
+            written.append(path)
+    except BaseException:
+        for path in written:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        raise
 
 
 def render_report(report: dict[str, Any], indent: str = "") -> str:
@@ -280,21 +312,141 @@ def render_report(report: dict[str, Any], indent: str = "") -> str:
 def cmd_simulate(args: argparse.Namespace) -> int:
     from hrnnc.api import simulate
 
-    options = {name: getattr(args, name) for name in ("squeezing", "grid_points", "extent")
+    options = {name: getattr(args, name) for name in ("squeezing", "grid_points", "extent", "moments",
+                                                      "observables", "moment_outputs")
                if getattr(args, name) is not None}
     if args.format == "jsonl" and not args.shots:
         raise UsageError("--format jsonl writes sampled data: give --shots N")
+    if args.plot is not None:  # a bad picture name or a missing matplotlib fails before the run
+        from hrnnc.plot import picture_format, require_matplotlib
+
+        picture_format(args.plot)
+        require_matplotlib()
     model = load(args.file)
     result = simulate(model, args.input, shots=args.shots, seed=args.seed, params=param_values(args), **options)
+    if getattr(result, "note", None):
+        print(f"hrnnc: note: {result.note}", file=sys.stderr)
+    if not hasattr(result, "samples"):  # exact qumode moments (asked for, or the grid would not fit)
+        if args.format == "jsonl":
+            raise UsageError("--format jsonl writes sampled data, which exact moments are not")
+        if args.plot is not None:
+            raise UsageError("--plot draws distributions, densities or samples; exact moments have no picture")
     if args.format == "jsonl":
         from hrnnc.data import records_jsonl
 
-        emit_text("\n".join(records_jsonl(result.inputs, result.samples, model.kind)), args.output)
+        emit_text("\n".join(records_jsonl(model, result.inputs, result.samples)), args.output)
     elif args.format == "json":
         emit_text(json.dumps(result.to_json(), indent=2), args.output)
     else:
         emit_text(result.to_text(), args.output)
+    if args.plot is not None:
+        write_plot(result, args.plot)
     return EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from hrnnc.api import _require_clean
+    from hrnnc.data import load_data
+    from hrnnc.params import params_json
+    from hrnnc.train.loop import TrainOptions, fit
+    from hrnnc.train.losses import Kernel
+    from hrnnc.train.report import trainability
+
+    kernel = Kernel(args.kernel, args.bandwidth, args.degree)
+    options = TrainOptions(args.loss, args.epochs, args.batch, args.lr, args.seed, args.validation, args.patience,
+                           kernel)
+    model = load(args.file)
+    _require_clean(model)
+    data = load_data(args.data, model)
+    if args.report:
+        report = trainability(model, data, args.samples, args.seed, args.loss, kernel)
+        text = json.dumps(report.to_json(), indent=2) if args.report == "json" else report.to_text()
+        emit_text(text, None)
+        return EXIT_OK
+    log_lines: list[str] = []
+    try:
+        result = fit(model, data, options, param_values(args), progress=True,
+                     on_epoch=lambda e: log_lines.append(json.dumps(e.to_json())))
+        failure = None
+    except HrnncError as exc:
+        result = getattr(exc, "result", None)
+        if result is None:
+            raise
+        failure = exc
+    if args.output:
+        write_atomic(args.output, result.text())
+    if args.params_out:
+        write_atomic(args.params_out, params_json(result.params))
+    if args.log:
+        write_atomic(args.log, "".join(line + "\n" for line in log_lines))
+    print(f"loss ({options.loss}, {'validation' if options.validation else 'training'}): "
+          f"{result.initial_loss:.8g} at the initial params, {result.best_loss:.8g} at epoch {result.best_epoch} "
+          f"of {len(result.history)} ({result.stopped})")
+    for name, value in result.params.items():
+        print(f"  {name} = {value!r}")
+    print_diagnostics(result.diagnostics if failure is None else failure.diagnostics)
+    if failure is not None:
+        return EXIT_DIAGNOSTICS
+    return 130 if result.stopped == "interrupted" else EXIT_OK
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError("must be in [0, 1)")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not (value > 0 and value < float("inf")):
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return value
+
+
+def cmd_draw(args: argparse.Namespace) -> int:
+    """Draw the hypergraphs of a model's cells (or steps), or with ``--target`` the compiled circuit."""
+    from hrnnc.ir import split_inputs
+    from hrnnc.plot import MAX_PANELS, draw_circuits, draw_model, picture_format, require_matplotlib, tket_html
+    from hrnnc.plot import render as render_picture
+
+    output = args.output or os.path.splitext(os.path.basename(args.file if args.file != "-" else "model"))[0] + ".png"
+    fmt = picture_format(output, (".html",) if args.target == "tket" else ())
+    if fmt != "html":
+        require_matplotlib()
+    model = load(args.file)
+    params = param_values(args)
+    notes: list[Diagnostic] = []
+    figure = None
+    if args.target is not None:
+        from hrnnc.api import compile
+
+        options = {"measure": args.measure} if args.measure else {}
+        compiled = compile(model, target=args.target, inputs=args.input, params=params, **options)
+        if fmt == "html":
+            write_atomic(output, tket_html(compiled))
+            return EXIT_OK
+        figure, found = draw_circuits(compiled, args.target)
+        notes.extend(found)
+    if figure is None:
+        figure = draw_model(model, args.input, params)
+        steps = len(split_inputs(args.input)) if args.input is not None else 0
+        if steps > MAX_PANELS:
+            notes.append(Diagnostic(Code.W0902, f"the input has {steps} tokens; the picture shows the first "
+                                                f"{MAX_PANELS} steps", severity=Severity.WARNING))
+    print_diagnostics(notes)
+    write_atomic(output, render_picture(figure, fmt))
+    if args.output is None:
+        print(f"hrnnc: wrote {output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def write_plot(result: Any, path: str) -> None:
+    """``simulate --plot``: the output distribution or densities as a PNG or SVG picture."""
+    from hrnnc.plot import picture_format, plot_result
+    from hrnnc.plot import render as render_picture
+
+    write_atomic(path, render_picture(plot_result(result), picture_format(path)))
 
 
 # -- parser ----------------------------------------------------------------------------------
@@ -307,6 +459,23 @@ def _natural_int(text: str) -> int:
     return value
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError("must be a finite number")
+    return value
+
+
+def _index_list(text: str) -> list[int]:
+    try:
+        values = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be comma-separated output indices such as 0,2,5") from None
+    if not values or min(values) < 0:
+        raise argparse.ArgumentTypeError("must be comma-separated non-negative output indices")
+    return values
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -314,8 +483,12 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
-    """The argument parser, and for each target-specific option its owning target."""
+def build_parser(with_targets: bool = True) -> tuple[argparse.ArgumentParser, dict[str, str]]:
+    """The argument parser, and for each target-specific option its owning target.
+
+    ``with_targets=False`` leaves out the targets' own ``compile`` options: loading a target
+    imports its lowering (numpy, …), which ``hrnnc --help`` or ``hrnnc check`` do not need.
+    """
     from hrnnc.targets import target_class, target_names
 
     parser = argparse.ArgumentParser(
@@ -328,7 +501,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--format", choices=("text", "json", "github"), default="text")
     p.add_argument("--strict", action="store_true", help="fail when trainability is not certified")
     p.add_argument("--max-dim", type=_positive_int, help="dimension cap of the Lie closure (default 20000)")
-    p.add_argument("--time-budget", type=float, help="seconds the Lie closure may take (default 10)")
+    p.add_argument("--time-budget", type=_positive_float, help="seconds the Lie closure may take (default 10)")
     p.add_argument("--basis", action="store_true", help="print a basis of the dynamical Lie algebra")
 
     p = sub.add_parser("fmt", help="print a model in canonical form (or check / rewrite several)")
@@ -348,15 +521,19 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--target", "-t", required=True, choices=names)
     p.add_argument("--input", "-i", metavar="TOKENS", help="input sequence (space-separated tokens); "
                    "without it, one unit cell per token")
-    p.add_argument("-o", "--output", metavar="OUT", help="output file (written atomically); default stdout")
+    p.add_argument("-o", "--output", metavar="OUT", help="output file (written atomically); default stdout. "
+                   "Without --input, 'DIR/' writes one file per token (DIR/TOKEN.qasm, .json, .xbb)")
     p.add_argument("--report", nargs="?", const="text", choices=("text", "json"),
                    help="print resource counts (to stdout with -o, else to stderr)")
     p.add_argument("--measure", choices=("inplace", "ancilla"), default=None,
                    help="qubit stabilizer lowering (default inplace)")
-    p.add_argument("--squeezing", type=float, default=None, metavar="R", help="qumode momentum squeezing r")
+    p.add_argument("--no-optimize", dest="optimize", action="store_const", const=False, default=None,
+                   help="emit the cell-by-cell lowering (no merging across cells, no frame "
+                        "cancellation, no layer scheduling)")
+    p.add_argument("--squeezing", type=_finite_float, default=None, metavar="R", help="qumode momentum squeezing r")
     add_param_options(p)
     owners: dict[str, str] = {}
-    for name in names:
+    for name in names if with_targets else ():
         try:
             cls = target_class(name)
         except Exception:  # a target that cannot load is reported when it is chosen
@@ -376,22 +553,111 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--format", choices=("text", "json", "jsonl"), default="text",
                    help="jsonl: one sampled sequence a line, the data format of 'hrnnc train' (needs --shots)")
     p.add_argument("-o", "--output", metavar="OUT")
-    p.add_argument("--squeezing", type=float, metavar="R", help="qumode momentum squeezing r")
+    p.add_argument("--squeezing", type=_finite_float, metavar="R", help="qumode momentum squeezing r")
     p.add_argument("--grid-points", type=_positive_int, metavar="P", help="qumode grid points per mode")
-    p.add_argument("--extent", type=float, metavar="X", help="qumode grid half-width")
+    p.add_argument("--extent", type=_finite_float, metavar="X", help="qumode grid half-width")
+    p.add_argument("--moments", type=_positive_int, metavar="M",
+                   help="qumodes: exact means, covariance and joint moments up to order M (Heisenberg picture)")
+    p.add_argument("--observable", dest="observables", action="append", metavar="O",
+                   help="qumodes: also <O> after the run, O a q/p polynomial such as 'q0*p1 + p0^2' (repeatable)")
+    p.add_argument("--moment-outputs", type=_index_list, metavar="I,J,…",
+                   help="qumodes: output indices (from 0) the joint moments of order ≥ 3 range over")
+    p.add_argument("--plot", metavar="FILE.png|svg", help="also draw the output distribution (qubits) or "
+                   "densities / histograms (qumodes); needs hrnnc[plot]")
     add_param_options(p)
+
+    p = sub.add_parser("draw", help="draw the hypergraph of each cell, or with --target the compiled circuit")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--input", "-i", metavar="TOKENS", help="draw one panel per step of this input "
+                   "(default: one panel per 'on' block)")
+    p.add_argument("--target", "-t", choices=names, help="draw the compiled circuit with that SDK's drawer")
+    p.add_argument("--measure", choices=("inplace", "ancilla"), default=None,
+                   help="qubit stabilizer lowering for --target")
+    p.add_argument("-o", "--output", metavar="FILE.png|svg", help="picture file (default: MODEL.png here); "
+                   "with --target tket also FILE.html")
+    add_param_options(p)
+
+    p = sub.add_parser("train", help="fit a model's params to sequence data (JSON Lines) with exact gradients")
+    p.add_argument("file", metavar="MODEL", help="the model (.hrnn)")
+    p.add_argument("data", metavar="DATA", help="JSON Lines, one sequence a line (see docs/training.md)")
+    p.add_argument("--loss", choices=("nll", "mmd"), default="nll", help="negative log-likelihood (default) or MMD")
+    p.add_argument("--epochs", type=_positive_int, default=100)
+    p.add_argument("--batch", type=_positive_int, default=None, help="sequences per minibatch (default: all)")
+    p.add_argument("--lr", type=_positive_float, default=0.05, help="Adam learning rate (default 0.05)")
+    p.add_argument("--seed", type=_natural_int, default=0, help="seed of the validation split and shuffling")
+    p.add_argument("--validation", type=_fraction, default=0.2, help="held-out fraction (default 0.2)")
+    p.add_argument("--patience", type=_natural_int, default=20, help="epochs without improvement before "
+                   "stopping (0: never; default 20)")
+    p.add_argument("--kernel", choices=("gaussian", "polynomial"), default="gaussian", help="MMD kernel")
+    p.add_argument("--bandwidth", type=_positive_float, default=1.0, help="gaussian kernel width sigma")
+    p.add_argument("--degree", type=_positive_int, default=2, help="polynomial kernel degree d")
+    p.add_argument("-o", "--output", metavar="TRAINED.hrnn", help="the model file with the trained param values "
+                   "(comments and layout kept)")
+    p.add_argument("--params-out", metavar="P.json", help="the trained params as JSON")
+    p.add_argument("--log", metavar="L.jsonl", help="one JSON line per epoch (losses, gradient norm, params)")
+    p.add_argument("--report", nargs="?", const="text", choices=("text", "json"),
+                   help="print a trainability report (gradient statistics over random initialisations) "
+                        "instead of training")
+    p.add_argument("--samples", type=_positive_int, default=20, help="initialisations of --report (default 20)")
+    add_param_options(p)
+
+    from hrnnc.experiments.cli import add_parsers as add_experiment_parsers
+
+    add_experiment_parsers(sub, _natural_int, _positive_int)
 
     sub.add_parser("targets", help="list the available targets")
     return parser, owners
 
 
+def _experiments_cli() -> Any:
+    from hrnnc.experiments import cli
+
+    return cli
+
+
+EXIT_INTERNAL = 3
+"""A bug in hrnnc itself (never a user mistake): a short "please report" line, no traceback."""
+
+def _internal_error(exc: BaseException) -> int:
+    import traceback
+
+    if os.environ.get("HRNNC_TRACEBACK"):
+        traceback.print_exception(exc, file=sys.stderr)
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    place = f" at {os.path.basename(where.filename)}:{where.lineno}" if where else ""
+    print(f"hrnnc: internal error: {type(exc).__name__}: {str(exc)[:300]}{place}\n"
+          f"hrnnc: this is a bug in hrnnc, not in your model; please report it with the command "
+          "and the input (set HRNNC_TRACEBACK=1 for the traceback)", file=sys.stderr)
+    return EXIT_INTERNAL
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser, owners = build_parser()
+    from hrnnc.outfile import prepare_standard_streams
+
+    saved = sys.stdout, sys.stderr
+    stdout = prepare_standard_streams()
+    try:
+        code = _run(argv)
+        stdout.flush()
+        return code
+    except HrnncError as exc:  # standard output itself failed (/dev/full)
+        print_diagnostics(exc.diagnostics)
+        return EXIT_DIAGNOSTICS
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser, owners = build_parser(with_targets="compile" in words)
     args = parser.parse_args(argv)
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "check": cmd_check, "fmt": cmd_fmt, "ir": cmd_ir, "targets": cmd_targets, "simulate": cmd_simulate,
-        "compile": lambda a: cmd_compile(a, owners),
+        "compile": lambda a: cmd_compile(a, owners), "train": cmd_train,
     }
+    commands["draw"] = cmd_draw
+    commands["task"] = lambda a: _experiments_cli().cmd_task(a, write_atomic)
+    commands["experiment"] = lambda a: _experiments_cli().cmd_experiment(a, write_atomic)
     try:
         return commands[args.command](args)
     except (UsageError, ConfigurationError) as exc:
@@ -400,13 +666,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hrnnc: error: {message}", file=sys.stderr)
         return EXIT_USAGE
     except HrnncError as exc:
-        print_diagnostics(exc.diagnostics)
+        print_diagnostics(exc.diagnostics, origin=_origin(args))
         return EXIT_DIAGNOSTICS
     except KeyboardInterrupt:
         print("hrnnc: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the one place a bug becomes exit 3 instead of a traceback
+        return _internal_error(exc)
+
+
+def _origin(args: argparse.Namespace) -> str | None:
+    """The file a command worked on, named in diagnostics that have no source span (E0218, E0601)."""
+    path = getattr(args, "file", None)
+    return None if path is None else ("<stdin>" if path == "-" else path)
 
 
 if __name__ == "__main__":

@@ -181,15 +181,18 @@ def read_records(path: str) -> Iterator[Record]:
 
 
 class _Checker:
-    """Checks records against a model: tokens known, output count and kinds (E0712–E0714)."""
+    """Checks records against a model: tokens known, argument counts, output count and kinds
+    (E0711–E0714)."""
 
     def __init__(self, model: Model):
         self.model = model
         self.measurements: dict[str, int] = {}
+        self.arguments: dict[str, tuple[str, ...]] = {}
         for cell in model.cells:
             count = _measurements(cell)
             for tok in cell.tokens:
                 self.measurements.setdefault(tok.name, count)
+                self.arguments.setdefault(tok.name, cell.arg_names)
 
     def problems(self, record: Record, name: str, line: str) -> list[Diagnostic]:
         where = (lambda needle: _line_span(name, record.line, line, _find(line, needle))) if record.line else \
@@ -202,11 +205,13 @@ class _Checker:
                                          f"the alphabet is: {alphabet}", where(json.dumps(tok))))
         if out:
             return out
-        with_args = [tok for tok, args in record.inputs if args]
-        if with_args:
-            out.append(error(Code.E0711, f"token {with_args[0]!r} is given argument values, but its cell "
-                                         "declares no arguments", where(json.dumps(with_args[0]))))
-            return out
+        for tok, args in record.inputs:
+            names = self.arguments[tok]
+            if len(args) != len(names):
+                takes = f"takes {len(names)} argument(s) ({', '.join(names)})" if names else "takes no arguments"
+                out.append(error(Code.E0711, f"token {tok!r} {takes}, but the record gives {len(args)}",
+                                 where(json.dumps(tok))))
+                return out
         expected = sum(self.measurements[tok] for tok, _ in record.inputs)
         if expected != len(record.outputs):
             out.append(error(Code.E0713, f"the inputs '{record.input_text()}' make model '{self.model.name}' "
@@ -294,11 +299,13 @@ def dataset_from(model: Model, data: Iterable[Any] | Dataset | str) -> Dataset:
     return _fold(model, records, "<data>", lambda r: "")
 
 
-def records_jsonl(inputs: Iterable[str], samples: Iterable[Any], kind: RegisterKind) -> Iterator[str]:
+def records_jsonl(model: Model, inputs: Iterable[str], samples: Iterable[Any]) -> Iterator[str]:
     """JSON Lines of samples of one input sequence (``hrnnc simulate --format jsonl``)."""
-    tokens = list(inputs)
+    from hrnnc.ir import unroll_steps
+
+    tokens = [s.token if not s.args else [s.token, [v for _, v in s.args]] for s in unroll_steps(model, list(inputs))]
     for sample in samples:
-        outputs = [int(c) for c in sample] if kind is RegisterKind.QUBITS else [float(v) for v in sample]
+        outputs = [int(c) for c in sample] if model.kind is RegisterKind.QUBITS else [float(v) for v in sample]
         yield json.dumps({"inputs": tokens, "outputs": outputs})
 
 

@@ -48,6 +48,8 @@ class Span:
     source: Source
     start: int
     end: int
+    iteration: str | None = field(default=None, compare=False)
+    """For a node unrolled from a loop: the loop variables' values, ``i = 3, j = 5``."""
 
     @property
     def start_line_col(self) -> tuple[int, int]:
@@ -62,7 +64,13 @@ class Span:
         """The smallest span containing both."""
         if other is None:
             return self
-        return Span(self.source, min(self.start, other.start), max(self.end, other.end))
+        return Span(self.source, min(self.start, other.start), max(self.end, other.end),
+                    self.iteration or other.iteration)
+
+    @property
+    def where(self) -> str:
+        """`` (in iteration i = 3)`` for a span inside a loop, else empty."""
+        return f" (in iteration {self.iteration})" if self.iteration else ""
 
 
 class Severity(enum.Enum):
@@ -89,6 +97,7 @@ class Code(enum.Enum):
     E0004 = ("E0004", "output file cannot be written")
     E0005 = ("E0005", "formatting would lose a comment")
     E0006 = ("E0006", "invalid option or argument")
+    E0007 = ("E0007", "not valid hrnnc IR JSON")
     # E01xx: syntax
     E0101 = ("E0101", "unexpected character")
     E0102 = ("E0102", "unexpected token")
@@ -114,6 +123,13 @@ class Code(enum.Enum):
     E0216 = ("E0216", "value is not a finite number")
     E0217 = ("E0217", "name used before its definition")
     E0218 = ("E0218", "unknown input token")
+    E0219 = ("E0219", "tokens of one cell take different arguments")
+    E0220 = ("E0220", "argument declared twice")
+    E0221 = ("E0221", "argument named like a param, const or builtin")
+    E0222 = ("E0222", "input gives the wrong number of arguments")
+    E0223 = ("E0223", "input argument is not a finite number")
+    E0224 = ("E0224", "malformed input sequence")
+    E0225 = ("E0225", "unit cells of tokens with arguments need values for this target")
     # E03xx: degree bound
     E0301 = ("E0301", "hyperedge degree exceeds the bound k")
     # E04xx: Lie closure
@@ -124,8 +140,20 @@ class Code(enum.Enum):
     E0502 = ("E0502", "hyperedge exceeds the target's native arity")
     E0503 = ("E0503", "target SDK not installed")
     E0504 = ("E0504", "unbound parameter")
+    E0508 = ("E0508", "file holds several unit-cell programs")
+    E0509 = ("E0509", "unit-cell file names collide")
+    E0505 = ("E0505", "value not representable in the target's arithmetic")
     # E06xx: simulation
     E0601 = ("E0601", "model too large to simulate in memory")
+    E0602 = ("E0602", "simulation result is not finite")
+    E0603 = ("E0603", "conditional state vanished on the simulation grid")
+    E0610 = ("E0610", "moment order beyond the supported cap")
+    E0611 = ("E0611", "a moment overflows a double at this squeezing")
+    E0612 = ("E0612", "moments need a qumode model")
+    E0613 = ("E0613", "observable outside the polynomial algebra")
+    E0614 = ("E0614", "too many joint moments requested")
+    E0615 = ("E0615", "data does not match the model's outputs")
+    E0620 = ("E0620", "mixture after a reset too large for the exact densities")
     E0630 = ("E0630", "register too large for the target SDK's objects")
     # E07xx: params from outside, data and training
     E0701 = ("E0701", "unknown param name")
@@ -142,12 +170,23 @@ class Code(enum.Enum):
     E0721 = ("E0721", "loss is not finite")
     E0722 = ("E0722", "invalid training option")
     E0723 = ("E0723", "loss not available for this model")
+    # E08xx: tasks and experiments
+    E0801 = ("E0801", "invalid task size")
+    E0802 = ("E0802", "task or experiment too large")
+    E0803 = ("E0803", "experiments extra not installed")
+    E0804 = ("E0804", "experiment engine unavailable")
     # Warnings
     W0101 = ("W0101", "unused parameter")
     W0102 = ("W0102", "hyperedge listed twice in one stabilizer")
     W0103 = ("W0103", "token block is empty")
+    W0104 = ("W0104", "unused cell argument")
     W0401 = ("W0401", "trainability not certified")
     W0701 = ("W0701", "training interrupted")
+    # E09xx / W09xx: pictures
+    E0901 = ("E0901", "drawing needs matplotlib")
+    E0902 = ("E0902", "unsupported picture format")
+    W0901 = ("W0901", "the SDK cannot draw its circuit as an image offline")
+    W0902 = ("W0902", "only the first steps of a long input are drawn")
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +228,8 @@ class Diagnostic:
         if self.span is not None:
             out["line"], out["column"] = self.span.start_line_col
             out["end_line"], out["end_column"] = self.span.end_line_col
+            if self.span.iteration:
+                out["iteration"] = self.span.iteration
         if self.notes:
             out["notes"] = [_note_json(n) for n in self.notes]
         return out
@@ -198,6 +239,8 @@ def _note_json(note: Note) -> dict[str, object]:
     out: dict[str, object] = {"message": note.message}
     if note.span is not None:
         out["line"], out["column"] = note.span.start_line_col
+        if note.span.iteration:
+            out["iteration"] = note.span.iteration
     return out
 
 
@@ -224,28 +267,71 @@ def _excerpt(span: Span) -> list[str]:
         text = text[lo : lo + _MAX_CARET_LINE]
         col -= lo
         width = min(width, len(text) - col + 1)
-    text = text.expandtabs(1)
+    text, col, width = _visible(text.expandtabs(1), col, width)
     number = str(line)
     pad = " " * len(number)
     return [f"{pad} |", f"{number} | {text}", f"{pad} | {' ' * (col - 1)}{'^' * max(1, width)}"]
 
 
-def render(diag: Diagnostic) -> str:
-    """``file:line:col: error[E0211]: message``, the source line, a caret, then notes."""
-    head = f"{diag.severity.value}[{diag.code.value}]: {diag.message}"
+def _visible_char(ch: str) -> str:
+    """A control character as printable text: ``\x1b`` → ``\\x1b``, DEL → ``\\x7f``, U+2028 → ``\\u2028``."""
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _is_control(ch: str) -> bool:
+    # Cc (C0, DEL, C1), bidi overrides and isolates (Trojan Source), line/paragraph separators.
+    code = ord(ch)
+    return code < 0x20 or 0x7F <= code < 0xA0 or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069 \
+        or code in (0x2028, 0x2029, 0x200E, 0x200F, 0x061C, 0xFEFF)
+
+
+def _visible(text: str, col: int, width: int) -> tuple[str, int, int]:
+    """Escape control characters in an echoed source line so that a terminal shows them, not obeys them.
+
+    ESC, CR, BEL and bidi controls would otherwise move the cursor, rewrite the line or reorder it;
+    the caret's column and width are moved to stay under the same characters.
+    """
+    if not any(_is_control(ch) for ch in text):
+        return text, col, width
+    out: list[str] = []
+    new_col, new_end = col, col + width
+    for index, ch in enumerate(text):
+        piece = _visible_char(ch) if _is_control(ch) else ch
+        out.append(piece)
+        grow = len(piece) - 1
+        if grow:
+            if index + 1 < col:
+                new_col += grow
+            if index + 1 < col + width:
+                new_end += grow
+    return "".join(out), new_col, max(1, new_end - new_col)
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character escaped (for names and messages echoed to a terminal)."""
+    return _visible(text, 1, 1)[0]
+
+
+def render(diag: Diagnostic, origin: str | None = None) -> str:
+    """``file:line:col: error[E0211]: message``, the source line, a caret, then notes.
+
+    ``origin`` names the file for a diagnostic without a span (``file: error[E0218]: …``).
+    """
+    head = f"{diag.severity.value}[{diag.code.value}]: {diag.message}{diag.span.where if diag.span else ''}"
     lines: list[str] = []
     if diag.span is None:
-        lines.append(head)
+        lines.append(head if origin is None else f"{visible(origin)}: {head}")
     else:
         line, col = diag.span.start_line_col
-        lines.append(f"{diag.span.source.name}:{line}:{col}: {head}")
+        lines.append(f"{visible(diag.span.source.name)}:{line}:{col}: {head}")
         lines.extend(_excerpt(diag.span))
     for note in diag.notes:
         if note.span is None:
             lines.append(f"  = note: {note.message}")
         else:
             nline, ncol = note.span.start_line_col
-            lines.append(f"{note.span.source.name}:{nline}:{ncol}: note: {note.message}")
+            lines.append(f"{visible(note.span.source.name)}:{nline}:{ncol}: note: {note.message}{note.span.where}")
             lines.extend(_excerpt(note.span))
     return "\n".join(lines)
 
@@ -257,11 +343,21 @@ def render_github(diag: Diagnostic) -> str:
     if diag.span is not None:
         line, col = diag.span.start_line_col
         end_line, end_col = diag.span.end_line_col
-        props = [f"file={diag.span.source.name}", f"line={line}", f"col={col}",
+        props = [f"file={_github_property(diag.span.source.name)}", f"line={line}", f"col={col}",
                  f"endLine={end_line}", f"endColumn={end_col + 1}"]
-    props.append(f"title={diag.code.value}")
-    message = diag.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::{level} {','.join(props)}::{message}"
+    props.append(f"title={_github_property(diag.code.value)}")
+    message = diag.message + (diag.span.where if diag.span else "")
+    return f"::{level} {','.join(props)}::{_github_data(message)}"
+
+
+def _github_data(text: str) -> str:
+    """Escape a workflow command's message (``%``, CR, LF), as @actions/core's ``escapeData``."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    """Escape a workflow command's property value: the message rules plus ``:`` and ``,``."""
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def sort_key(diag: Diagnostic) -> tuple[int, int, str]:

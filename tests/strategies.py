@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from hrnnc.ir import (
-    FUNCTIONS, Basis, BinOp, Call, Cell, Const, Degree, Measure, MeasureStab, Model, Name, Neg, Num, Param,
+    FUNCTIONS, Arg, Basis, BinOp, Call, Cell, Const, Degree, Measure, MeasureStab, Model, Name, Neg, Num, Param,
     Phase, Register, RegisterKind, Reset, Shift, Site, StabEdge, Token,
 )
 
@@ -48,20 +48,23 @@ def models(draw: st.DrawFn, kind: RegisterKind | None = None) -> Model:
         return st.lists(st.integers(0, n - 1), min_size=1, max_size=k).map(lambda xs: tuple(Site(x) for x in xs))
 
     bases = [Basis.Z, Basis.X] if kind is RegisterKind.QUBITS else [Basis.Q, Basis.P]
-    statement = st.one_of(
-        st.tuples(expr, edge_sites()).map(lambda t: Phase(*t)),
-        st.tuples(site, st.lists(st.tuples(expr, edge_sites()), max_size=2), names).map(
-            lambda t: MeasureStab(t[0], tuple(StabEdge(w, s) for w, s in t[1]), t[2])),
-        st.tuples(st.sampled_from(bases), site, names).map(lambda t: Measure(*t)),
-        site.map(Reset),
-        *([st.tuples(expr, site).map(lambda t: Shift(*t))] if kind is RegisterKind.QUMODES else []),
-    )
+
+    def statements(expr: st.SearchStrategy) -> st.SearchStrategy:
+        return st.one_of(
+            st.tuples(expr, edge_sites()).map(lambda t: Phase(*t)),
+            st.tuples(site, st.lists(st.tuples(expr, edge_sites()), max_size=2), names).map(
+                lambda t: MeasureStab(t[0], tuple(StabEdge(w, s) for w, s in t[1]), t[2])),
+            st.tuples(st.sampled_from(bases), site, names).map(lambda t: Measure(*t)),
+            site.map(Reset),
+            *([st.tuples(expr, site).map(lambda t: Shift(*t))] if kind is RegisterKind.QUMODES else []),
+        )
     token_names = draw(st.lists(names, min_size=1, max_size=5, unique=True))
     cells = []
     rest = list(token_names)
     while rest:
         take = draw(st.integers(1, len(rest)))
         group, rest = rest[:take], rest[take:]
-        body = draw(st.lists(statement, max_size=4))
-        cells.append(Cell(tuple(Token(t) for t in group), tuple(body)))
+        args = draw(st.lists(names.filter(lambda a: a not in decl_names), max_size=2, unique=True))
+        body = draw(st.lists(statements(expressions(decl_names + args)), max_size=4))
+        cells.append(Cell(tuple(Token(t) for t in group), tuple(body), tuple(Arg(a) for a in args)))
     return Model(draw(names), Register(kind, n), Degree(k), tuple(decls), tuple(cells))

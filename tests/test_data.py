@@ -129,3 +129,25 @@ def test_in_memory_records() -> None:
     data = dataset_from(model, [("left end", [1, 0]), ("left end", [1, 0]), ({"inputs": ["left"], "outputs": [0]})])
     assert data.total == 3 and len(data) == 2 and list(data.counts) == [2, 1]
     assert json.loads(data.records[0].to_json()) == {"inputs": ["left", "end"], "outputs": [1, 0]}
+
+
+def test_token_arguments_in_data(tmp_path) -> None:
+    model = hrnnc.parse("hrnn t { qubits 2; degree 2; param a = 0.5; on w(x) { phase(a * x) 0 1; "
+                        "measure x 0 -> y; } on z { measure z 1 -> y; } }")
+    out = tmp_path / "d.jsonl"
+    model_path = tmp_path / "t.hrnn"
+    model_path.write_text("hrnn t { qubits 2; degree 2; param a = 0.5; on w(x) { phase(a * x) 0 1; "
+                          "measure x 0 -> y; } on z { measure z 1 -> y; } }")
+    assert main(["simulate", str(model_path), "--input", "w(0.37) z", "--shots", "4", "--seed", "2",
+                 "--format", "jsonl", "-o", str(out)]) == 0
+    first = json.loads(out.read_text().splitlines()[0])
+    assert first["inputs"] == [["w", [0.37]], "z"]
+    data = load_data(str(out), model)
+    assert data.total == 4 and data.records[0].inputs == (("w", (0.37,)), ("z", ()))
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"inputs": ["w", "z"], "outputs": [0, 1]}\n')
+    with pytest.raises(TrainingError) as info:
+        load_data(str(bad), model)
+    diag = info.value.diagnostics[0]
+    assert diag.code.value == "E0711" and "takes 1 argument(s) (x)" in diag.message
+    assert diag.span.start_line_col == (1, 13)

@@ -39,6 +39,7 @@ from hrnnc.diagnostics import Span
 from hrnnc.frontend.lower import MAX_SITE_DIGITS
 from hrnnc.ir import (
     MAX_EXPR_DEPTH,
+    Arg,
     Basis,
     BinOp,
     Call,
@@ -146,10 +147,10 @@ def _maker(cls: type) -> Callable[..., Any]:
     names = names[:-1]
     namespace: dict[str, Any] = {"new": object.__new__, "cls": cls, "Span": Span, "set_span": _setter(cls, "span"),
                                  "set_source": _setter(Span, "source"), "set_start": _setter(Span, "start"),
-                                 "set_end": _setter(Span, "end")}
+                                 "set_end": _setter(Span, "end"), "set_iteration": _setter(Span, "iteration")}
     lines = [f"def make({', '.join(names)}, source, start, end):",
              "    span = new(Span)", "    set_source(span, source)", "    set_start(span, start)",
-             "    set_end(span, end)", "    o = new(cls)"]
+             "    set_end(span, end)", "    set_iteration(span, None)", "    o = new(cls)"]
     for k, name in enumerate(names):
         namespace[f"set{k}"] = _setter(cls, name)
         lines.append(f"    set{k}(o, {name})")
@@ -160,6 +161,17 @@ def _maker(cls: type) -> Callable[..., Any]:
 
 _site = _maker(Site)
 _num = _maker(Num)
+
+
+def _finite(text: str) -> float:
+    """A number literal's value; an overflowing one (``1e400``) is left to the full parser's E0216."""
+    value = float(text)
+    if value == _INF:
+        raise _Reject
+    return value
+
+
+_INF = float("inf")
 _name = _maker(Name)
 _neg = _maker(Neg)
 _binop = _maker(BinOp)
@@ -239,7 +251,7 @@ def _parse(source: Source, progress: _Progress) -> Model:
         if c in _DIGITS or (c == "." and len(t) > 1):
             s = starts[i]
             e = s + len(t)
-            return _num(float(t), source, s, e), 1, s, e, i + 1
+            return _num(_finite(t), source, s, e), 1, s, e, i + 1
         if t == "(":
             if nest >= _MAX_NESTING:
                 raise _Reject
@@ -282,7 +294,7 @@ def _parse(source: Source, progress: _Progress) -> Model:
             elif c in _DIGITS:
                 cs = starts[i]
                 ce = cs + len(t)
-                node = _num(float(t), source, cs, ce)
+                node = _num(_finite(t), source, cs, ce)
                 depth = 1
                 i += 1
             else:
@@ -335,10 +347,26 @@ def _parse(source: Source, progress: _Progress) -> Model:
             raise _Reject
         return found, j
 
+    def arg_names(i: int) -> tuple[tuple[Arg, ...], int]:
+        """``x, y)`` from token ``i`` (just after the ``(``); returns the index after the ``)``."""
+        found = []
+        while True:
+            t = toks[i]
+            if t[:1] not in _WORD_START:
+                raise _Reject
+            s = starts[i]
+            found.append(Arg(t, Span(source, s, s + len(t))))
+            if toks[i + 1] == ")":
+                return tuple(found), i + 2
+            if toks[i + 1] != ",":
+                raise _Reject
+            i += 2
+
     def cell(i: int) -> tuple[Cell, int]:
         """``on a, b { … }`` from the ``on`` at token ``i``."""
         on_start = starts[i]
         tokens = []
+        args: tuple[Arg, ...] | None = None
         while True:
             t = toks[i + 1]
             if t[:1] not in _WORD_START:
@@ -346,6 +374,13 @@ def _parse(source: Source, progress: _Progress) -> Model:
             s = starts[i + 1]
             tokens.append(_token(t, source, s, s + len(t)))
             i += 2
+            these: tuple[Arg, ...] = ()
+            if toks[i] == "(":
+                these, i = arg_names(i + 1)
+            if args is None:
+                args = these
+            elif tuple(a.name for a in these) != tuple(a.name for a in args):
+                raise _Reject  # lowering reports E0219
             if toks[i] != ",":
                 break
         if toks[i] != "{":
@@ -410,7 +445,7 @@ def _parse(source: Source, progress: _Progress) -> Model:
                 append(_shift(amount, site(j + 1), source, starts[i], starts[j + 2] + 1))
                 i = j + 3
             elif t == "}":
-                return Cell(tuple(tokens), tuple(body), Span(source, on_start, starts[i] + 1)), i + 1
+                return Cell(tuple(tokens), tuple(body), args or (), Span(source, on_start, starts[i] + 1)), i + 1
             else:
                 raise _Reject
 

@@ -16,6 +16,7 @@ from hrnnc.grammar.hrnn_parser import Transformer_NonRecursive, v_args
 from hrnnc.diagnostics import Code, Diagnostic, Source, Span, error
 from hrnnc.ir import (
     MAX_EXPR_DEPTH,
+    Arg,
     Basis,
     BinOp,
     Call,
@@ -45,6 +46,10 @@ if TYPE_CHECKING:
     from hrnnc.grammar.hrnn_parser import Meta, Tree
 
 MAX_SITE_DIGITS = 9
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= 24 else text[:20] + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +121,12 @@ class Lowering(Transformer_NonRecursive):  # type: ignore[misc]
     @v_args(meta=True)
     def number(self, meta: Meta, children: list[Any]) -> _Sized:
         tok = children[0]
-        # An overflowing literal becomes inf here and is reported by the check-values pass.
-        return _Sized(Num(float(str(tok)), self._tok_span(tok)), 1)
+        value = float(str(tok))
+        if value == float("inf"):  # rejected where written: no later printer or JSON sees inf
+            self._report(Code.E0216, f"the number {_shorten(str(tok))} is too large to be a finite float "
+                         "(the largest is about 1.8e308)", self._tok_span(tok))
+            value = 0.0
+        return _Sized(Num(value, self._tok_span(tok)), 1)
 
     @v_args(meta=True)
     def name(self, meta: Meta, children: list[Any]) -> _Sized:
@@ -179,14 +188,28 @@ class Lowering(Transformer_NonRecursive):  # type: ignore[misc]
 
     # -- declarations ----------------------------------------------------------------------
 
+    def arg_names(self, children: list[Any]) -> tuple[Arg, ...]:
+        return tuple(Arg(str(c), self._tok_span(c)) for c in children)
+
+    def token_decl(self, children: list[Any]) -> tuple[Token, tuple[Arg, ...]]:
+        name, args = children
+        return Token(str(name), self._tok_span(name)), args or ()
+
     @v_args(meta=True)
     def cell(self, meta: Meta, children: list[Any]) -> Cell:
-        tokens = tuple(Token(str(c), self._tok_span(c)) for c in children if isinstance(c, LarkToken))
-        body = tuple(c for c in children if not isinstance(c, LarkToken))
+        heads = [c for c in children if isinstance(c, tuple)]
+        body = tuple(c for c in children if not isinstance(c, tuple))
+        tokens = tuple(tok for tok, _ in heads)
+        args = heads[0][1]
+        for tok, other in heads[1:]:
+            if tuple(a.name for a in other) != tuple(a.name for a in args):
+                self._report(Code.E0219, f"token '{tok.name}' takes ({', '.join(a.name for a in other)}) but "
+                             f"'{tokens[0].name}' takes ({', '.join(a.name for a in args)}); the tokens of one "
+                             "cell share its body, so they take the same arguments", tok.span)
         open_cell = self.prefix.open_cell if self.prefix is not None else None
         if open_cell is not None and meta.start_pos < self.prefix.resume_at < meta.end_pos:  # type: ignore[union-attr]
             body = open_cell.body + tuple(self._after_prefix(list(body)))
-        return Cell(tokens, body, self._span(meta))
+        return Cell(tokens, body, args, self._span(meta))
 
     @v_args(meta=True)
     def param(self, meta: Meta, children: list[Any]) -> Param:

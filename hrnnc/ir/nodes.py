@@ -134,16 +134,34 @@ class Token:
 
 
 @dataclass(frozen=True, slots=True)
+class Arg:
+    """One argument of a cell, ``x`` in ``on w01(x) { … }``: a real number each input supplies."""
+
+    name: str
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Cell:
-    """``on a, b { … }`` — the unit cell run for each of its tokens."""
+    """``on a, b { … }`` or ``on w(x, y) { … }`` — the unit cell run for each of its tokens.
+
+    Every token of one cell takes the same arguments; an input ``w(0.3, 1)`` binds them, in
+    order, while the body runs.
+    """
 
     tokens: tuple[Token, ...]
     body: tuple[Statement, ...]
+    args: tuple[Arg, ...] = ()
+    """The argument names, in order (empty for a plain token)."""
     span: Span | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.tokens:
             raise ValueError("a cell needs at least one token")
+
+    @property
+    def arg_names(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.args)
 
 
 @dataclass(frozen=True, slots=True)

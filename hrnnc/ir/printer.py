@@ -100,8 +100,14 @@ def _with_comments(line: str, node: object, comments: Comments | None, indent: s
     return out
 
 
+def cell_head(cell: Cell) -> str:
+    """``a, b`` or ``w(x, y)``: each token with the cell's arguments."""
+    args = f"({', '.join(cell.arg_names)})" if cell.args else ""
+    return ", ".join(f"{t.name}{args}" for t in cell.tokens)
+
+
 def print_cell(cell: Cell, indent: str = INDENT, comments: Comments | None = None) -> list[str]:
-    head = f"{indent}on {', '.join(t.name for t in cell.tokens)} {{"
+    head = f"{indent}on {cell_head(cell)} {{"
     if comments is None:
         if not cell.body:
             return [head + " }"]

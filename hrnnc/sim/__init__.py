@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
 QUMODE_OPTIONS = ("squeezing", "grid_points", "extent")
 """Options that only qumode models use (ignored for qubits)."""
-_KNOWN = frozenset(QUMODE_OPTIONS) | {"progress"}
+MOMENT_OPTIONS = ("moments", "observables", "moment_outputs")
+"""Options of the exact-moments route for qumodes (:mod:`hrnnc.sim.moments`)."""
+_KNOWN = frozenset(QUMODE_OPTIONS) | frozenset(MOMENT_OPTIONS) | {"progress"}
 
 
 def _bad_option(message: str) -> ConfigurationError:
@@ -57,12 +59,19 @@ def run_simulation(
         tokens: Input tokens (a string is split on whitespace).
         shots: Number of shots to sample; None gives the exact result (qubits: the output
             distribution; qumodes: a density table per output).
-        seed: Seed of the sampler (numpy ``default_rng``).
+        seed: Seed of the sampler (numpy ``default_rng``); only with ``shots`` (ConfigurationError otherwise).
         params: Param values overriding the initial values.
         options: ``progress`` (bool, default True: a bar on stderr, only on a terminal);
             for qumodes ``squeezing`` (r, default :data:`DEFAULT_SQUEEZING`),
-            ``grid_points`` (per mode) and ``extent`` (half-width of the position grid).
-            Options set to None take their defaults; qumode options are ignored for qubits.
+            ``grid_points`` (per mode) and ``extent`` (half-width of the position grid);
+            exact moments (:mod:`hrnnc.sim.moments`): ``moments`` (order m), ``observables``
+            (texts of q/p polynomials), ``moment_outputs`` (output indices of the joint
+            moments). Options set to None take their defaults; qumode options are ignored
+            for qubits. A qumode run without shots whose grid would not fit in memory gets
+            exact means and covariances instead (the result's ``note`` says so).
+
+    Returns:
+        A :class:`SimulationResult`, or a :class:`hrnnc.sim.moments.Moments` on the moments route.
 
     Raises:
         ParseFailedError: An input token has no ``on`` block (E0218).
@@ -76,15 +85,77 @@ def run_simulation(
         raise _bad_option("shots must be non-negative")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
         raise _bad_option(f"seed must be a non-negative integer, not {seed!r}")
+    if seed is not None and not shots:
+        raise _bad_option("a seed applies only with shots: the exact result involves no randomness "
+                          "(add shots, or drop the seed)")
     opts = {k: v for k, v in options.items() if v is not None}
     progress = bool(opts.pop("progress", True))
+    moment_opts = {k: opts.pop(k) for k in MOMENT_OPTIONS if k in opts}
+    if moment_opts or (model.kind is RegisterKind.QUMODES and shots is None and not _grid_fits(model, opts)):
+        if shots is not None:
+            raise _bad_option("exact moments (--moments) and sampling (--shots) exclude each other")
+        return _run_moments(model, tokens, params, opts, moment_opts)
     toks = split_inputs(tokens)
     outputs = tuple(output_names(unroll(model, toks)))
     if shots:
         _check_shot_memory(shots, len(outputs), model.kind)
     if model.kind is RegisterKind.QUBITS:
-        return _run_qubits(model, toks, outputs, shots, seed, params, progress)
-    return _run_qumodes(model, toks, outputs, shots, seed, params, progress, opts)
+        result = _run_qubits(model, toks, outputs, shots, seed, params, progress)
+    else:
+        result = _run_qumodes(model, toks, outputs, shots, seed, params, progress, opts)
+    _require_finite(result)
+    return result
+
+
+def _require_finite(result: SimulationResult) -> None:
+    """E0602 rather than a table of ``nan`` (and ``NaN`` in JSON, which is not JSON)."""
+    import math
+
+    from hrnnc.diagnostics import Code, SimulationError, error
+
+    numbers: list[float] = list((result.distribution or {}).values())
+    for d in result.densities or ():
+        numbers += [d.mean, d.std, *d.values, *d.density]
+    for sample in result.samples or ():
+        if not isinstance(sample, str):
+            numbers += [float(v) for v in sample]
+    if not all(math.isfinite(v) for v in numbers):
+        raise SimulationError([error(Code.E0602, "the simulation produced values that are not finite numbers: "
+                                     "an angle or weight is too large for the grid or the float range; "
+                                     "use smaller values")])
+
+
+def _grid_fits(model: Model, opts: Mapping[str, Any]) -> bool:
+    """Whether the qumode grid simulator's working set fits in the memory available now."""
+    from hrnnc.sim.memory import available_bytes
+    from hrnnc.sim.qumode import WORKING_COPIES
+
+    points = int(opts.get("grid_points", 128))
+    return WORKING_COPIES * 16 * points ** model.size <= available_bytes()
+
+
+def _run_moments(model: Model, toks: Any, params: Mapping[str, float] | None,
+                 opts: Mapping[str, Any], moment_opts: Mapping[str, Any]) -> Any:
+    """Exact moments in the Heisenberg picture (explicitly asked for, or because the grid would not fit)."""
+    from dataclasses import replace
+
+    from hrnnc.sim.memory import available_bytes, format_bytes
+    from hrnnc.sim.moments import observable_value, output_moments
+
+    order = moment_opts.get("moments", 2)
+    squeezing = opts.get("squeezing", DEFAULT_SQUEEZING)
+    result = output_moments(model, toks, order, squeezing=squeezing, params=params,
+                            outputs=moment_opts.get("moment_outputs"))
+    values = [(text, observable_value(model, toks, text, squeezing=squeezing, params=params)[0])
+              for text in moment_opts.get("observables", ())]
+    result = result.with_observables(values)
+    if "moments" not in moment_opts and model.kind is RegisterKind.QUMODES:
+        points = int(opts.get("grid_points", 128))
+        result = replace(result, note=f"the position grid for {model.size} modes ({points}^{model.size} points) "
+                         f"does not fit in the {format_bytes(available_bytes())} available; computed exact means "
+                         "and covariances in the Heisenberg picture instead (--moments M for higher orders; "
+                         "--shots needs the grid)")
+    return result
 
 
 def _run_qubits(model: Model, toks: tuple[str, ...], outputs: tuple[str, ...], shots: int | None,
@@ -121,4 +192,5 @@ def _run_qumodes(model: Model, toks: tuple[str, ...], outputs: tuple[str, ...], 
     return SimulationResult(**base, shots=shots, seed=seed, samples=tuple(tuple(float(v) for v in row) for row in samples))
 
 
-__all__ = ["DEFAULT_SQUEEZING", "OutputDensity", "QUMODE_OPTIONS", "SimulationResult", "run_simulation"]
+__all__ = ["DEFAULT_SQUEEZING", "MOMENT_OPTIONS", "OutputDensity", "QUMODE_OPTIONS", "SimulationResult",
+           "run_simulation"]

@@ -5,6 +5,11 @@ and entry ``[i_0, …]`` is ``ψ(q_{i_0}, …)`` on the grid ``q_i = −L + i·d
 ``dq = 2L/P`` (so ``q = 0`` is index ``P/2``). It is normalized with the measure
 ``dq`` per mode: ``Σ |ψ|² dq^n = 1``. Momenta are those of the DFT,
 ``p_k = 2π·fftfreq(P, dq)``, a window ``[−π/dq, π/dq)`` with spacing ``π/L``.
+
+A mixed state is held as a purification: an array of shape ``(K, P, …, P)`` whose leading
+*mixture axis* indexes unnormalized branches ``ψ_k`` with ``ρ = Σ_k ψ_k ψ_k†`` (the axis
+carries no ``dq``). The kernels that integrate take ``batch``, the number of such leading
+axes (0 for a plain wavefunction).
 """
 
 from __future__ import annotations
@@ -14,7 +19,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hrnnc.diagnostics import Code, SimulationError, error
+
 DTYPE = np.complex128
+MIXTURE_TOLERANCE = 1e-12
+"""Trace weight a mixture may drop when :func:`trace_out` compresses it (its trace-norm error)."""
 AUTO_WIDTH_SIGMAS = 7.0
 """The automatic half-width holds this many standard deviations of the initial q-spread."""
 
@@ -39,8 +48,9 @@ class Grid:
     def __post_init__(self) -> None:
         if int(self.points) != self.points or self.points < 8 or self.points % 2:
             raise ValueError(f"grid points must be an even integer ≥ 8, not {self.points}")
-        if self.extent is not None and not (math.isfinite(self.extent) and self.extent > 0):
-            raise ValueError(f"grid extent must be a positive number, not {self.extent}")
+        low, high = EXTENT_RANGE
+        if self.extent is not None and not (math.isfinite(self.extent) and low <= self.extent <= high):
+            raise ValueError(f"grid extent must be a number from {low:g} to {high:g}, not {self.extent}")
 
     def half_width(self, squeezing: float) -> float:
         """``L``: the given extent, or the automatic choice for ``squeezing``."""
@@ -68,10 +78,36 @@ class Grid:
         return 2.0 * np.pi * np.fft.fftfreq(self.points, self.spacing(squeezing))
 
 
+MAX_SQUEEZING = 12.0
+"""Largest squeezing r (104 dB; experiments reach r ≈ 1.7): the automatic window ``7·e^r/√2`` then
+stays inside :data:`EXTENT_RANGE`."""
+EXTENT_RANGE = (1e-3, 1e6)
+"""Allowed grid half-widths: narrower windows hold nothing, wider ones overflow ``q³`` phases."""
+
+
+class VanishedStateError(SimulationError, ValueError):
+    """E0603: a homodyne outcome where the grid state has no amplitude (a ValueError too, as before)."""
+
+
+class NonFiniteStateError(SimulationError, ValueError):
+    """E0602: the grid state holds NaN or inf."""
+
+
+def _not_finite() -> NonFiniteStateError:
+    return NonFiniteStateError([error(Code.E0602, "the qumode state is no longer finite on the grid: a gate "
+                                      "argument is too large for the float range; use smaller angles")])
+
+
+def require_finite(values: np.ndarray) -> None:
+    """E0602 when a phase exponent or state holds NaN or inf (``phase(1e308) 0 0``)."""
+    if not np.isfinite(values).all():
+        raise _not_finite()
+
+
 def check_squeezing(squeezing: float) -> float:
     r = float(squeezing)
-    if not (math.isfinite(r) and r >= 0):
-        raise ValueError(f"squeezing must be a non-negative number, not {squeezing}")
+    if not (math.isfinite(r) and 0 <= r <= MAX_SQUEEZING):
+        raise ValueError(f"squeezing must be a number from 0 to {MAX_SQUEEZING:g}, not {squeezing}")
     return r
 
 
@@ -87,12 +123,16 @@ def q_squeezed(q: np.ndarray, r: float, position: float) -> np.ndarray:
     return ((math.pi * s * s) ** -0.25 * np.exp(-(q - position) ** 2 / (2 * s * s))).astype(DTYPE)
 
 
-def normalize(psi: np.ndarray, dq: float) -> float:
+def normalize(psi: np.ndarray, dq: float, batch: int = 0) -> float:
     """Normalize in place on the grid; returns the squared norm before."""
     flat = psi.reshape(-1).view(np.float64)
-    norm2 = float(np.einsum("i,i->", flat, flat)) * dq ** psi.ndim
+    norm2 = float(np.einsum("i,i->", flat, flat)) * dq ** (psi.ndim - batch)
+    if not math.isfinite(norm2):
+        raise _not_finite()
     if norm2 <= 0.0:
-        raise ValueError("the conditional state vanished on the grid (outcome outside the window)")
+        raise VanishedStateError([error(Code.E0603, "the conditional state vanished on the grid: the outcome lies "
+                                        "where the state has no amplitude; lower --squeezing or widen the grid "
+                                        "(--extent, --grid-points)")])
     psi *= 1.0 / math.sqrt(norm2)
     return norm2
 
@@ -122,17 +162,17 @@ def apply_shift(psi: np.ndarray, momenta: np.ndarray, site: int, amount: float) 
     return np.fft.ifft(spectrum, axis=site)
 
 
-def mode_rows(psi: np.ndarray, site: int, dq: float) -> tuple[np.ndarray, np.ndarray]:
+def mode_rows(psi: np.ndarray, site: int, dq: float, batch: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Weights ``w_i`` and rows ``u_i`` (shape ``(k, P)``) with ``ρ_site = Σ w_i u_i u_i†``.
 
     ``ρ_site`` is the reduced density matrix of the mode on the grid (other modes
-    integrated with ``dq``). With at most ``P`` columns the columns themselves are used;
-    otherwise ``ρ`` is diagonalized, so a density costs ``O(P^(n+1))``, not padded FFTs
-    of the whole wavefunction.
+    integrated with ``dq``, the ``batch`` leading mixture axes summed). With at most ``P``
+    columns the columns themselves are used; otherwise ``ρ`` is diagonalized, so a density
+    costs ``O(P^(n+1))``, not padded FFTs of the whole wavefunction.
     """
     points = psi.shape[site]
     matrix = np.moveaxis(psi, site, 0).reshape(points, -1)
-    scale = dq ** (psi.ndim - 1)
+    scale = dq ** (psi.ndim - 1 - batch)
     if matrix.shape[1] <= points:
         return np.full(matrix.shape[1], scale), matrix.T
     rho = (matrix @ matrix.conj().T) * scale
@@ -141,14 +181,15 @@ def mode_rows(psi: np.ndarray, site: int, dq: float) -> tuple[np.ndarray, np.nda
     return weights[keep], vectors[:, keep].T
 
 
-def p_density(psi: np.ndarray, q: np.ndarray, site: int, pad: int) -> tuple[np.ndarray, np.ndarray]:
+def p_density(psi: np.ndarray, q: np.ndarray, site: int, pad: int, batch: int = 0
+              ) -> tuple[np.ndarray, np.ndarray]:
     """Density of a p-homodyne outcome on ``site`` at momentum spacing ``π/(pad·L)``.
 
     Zero-padding the window by ``pad`` evaluates the continuous Fourier transform
     ``Φ(p) = (2π)^{-1/2} ∫ ψ e^{−ipq} dq`` on a finer momentum grid.
     """
     points, dq = q.shape[0], q[1] - q[0]
-    weights, rows = mode_rows(psi, site, dq)
+    weights, rows = mode_rows(psi, site, dq, batch)
     spectrum = np.fft.fft(rows, n=pad * points, axis=1)
     dens = (weights[:, None] * (spectrum.real ** 2 + spectrum.imag ** 2)).sum(axis=0) * dq * dq / (2 * np.pi)
     values = 2 * np.pi * np.fft.fftfreq(pad * points, dq)
@@ -156,10 +197,11 @@ def p_density(psi: np.ndarray, q: np.ndarray, site: int, pad: int) -> tuple[np.n
     return values[order], dens[order]
 
 
-def q_density(psi: np.ndarray, q: np.ndarray, site: int, pad: int) -> tuple[np.ndarray, np.ndarray]:
+def q_density(psi: np.ndarray, q: np.ndarray, site: int, pad: int, batch: int = 0
+              ) -> tuple[np.ndarray, np.ndarray]:
     """Density of a q-homodyne outcome on ``site`` at spacing ``dq/pad`` (band-limited interpolation)."""
     points, dq = q.shape[0], q[1] - q[0]
-    weights, rows = mode_rows(psi, site, dq)
+    weights, rows = mode_rows(psi, site, dq, batch)
     spectrum = np.fft.fft(rows, axis=1)
     half = points // 2
     padded = np.zeros((rows.shape[0], pad * points), dtype=DTYPE)
@@ -198,15 +240,53 @@ def insert_mode(rest: np.ndarray, mode: np.ndarray, site: int) -> np.ndarray:
     return np.moveaxis(joint, 0, site)
 
 
-def factor_out(psi: np.ndarray, site: int, tol: float = 1e-6) -> np.ndarray | None:
-    """The other modes' state if ``site`` is in a product state with them, else None."""
-    matrix = np.moveaxis(psi, site, 0).reshape(psi.shape[site], -1)
-    _, sv, vh = np.linalg.svd(matrix, full_matrices=False)
-    if sv.shape[0] > 1 and sv[1] > tol * sv[0]:
-        return None
-    return (vh[0] * sv[0]).reshape(psi.shape[:site] + psi.shape[site + 1:])
+def trace_out_bytes(shape: tuple[int, ...], site: int) -> int:
+    """Peak bytes :func:`trace_out` allocates for a purification of ``shape`` (for the memory check)."""
+    rows = math.prod(shape[:1]) * shape[site]
+    columns = math.prod(shape[1:]) // shape[site]
+    side = min(rows, columns)
+    return 16 * (2 * rows * columns + 2 * side * side)
 
 
-__all__ = ["AUTO_WIDTH_SIGMAS", "Grid", "along", "apply_shift", "check_squeezing", "condition_p", "condition_q",
-           "contract", "factor_out", "insert_mode", "mode_rows", "normalize", "p_density", "p_squeezed",
-           "phase_exponent", "q_density", "q_squeezed"]
+def trace_out(psi: np.ndarray, site: int, dq: float, tolerance: float = MIXTURE_TOLERANCE) -> np.ndarray:
+    """A purification of the other modes' state once mode ``site`` is traced out.
+
+    ``psi`` has one leading mixture axis and ``site`` is a mode axis (``≥ 1``). Tracing the
+    mode out moves it into the mixture: the rows ``a_e = √dq · ψ_k(…, q_i, …)``, ``e = (k, i)``,
+    satisfy ``ρ_rest = Σ_e a_e a_e†``. The rows are then compressed to an orthogonal set
+    ``b_j`` with ``Σ_j b_j b_j† = ρ_rest``: the eigenvectors of the smaller Gram matrix
+    (``A A†``, rows × rows, or ``ρ_rest`` itself, columns × columns). Branches are dropped, the
+    lightest first, while their total weight stays within ``tolerance`` of the trace; a mode
+    in a product state with the rest leaves exactly one branch.
+
+    Returns:
+        Shape ``(K', P, …)`` without axis ``site``: the new branches, unnormalized as the
+        dropped weight leaves them (call :func:`normalize` with ``batch=1``).
+    """
+    moved = np.moveaxis(psi, site, 1)
+    rest_shape = moved.shape[2:]
+    rows = moved.reshape(moved.shape[0] * moved.shape[1], -1) * math.sqrt(dq)
+    measure = dq ** len(rest_shape)
+    if rows.shape[0] <= rows.shape[1]:
+        weights, vectors = np.linalg.eigh((rows @ rows.conj().T) * measure)
+        keep = _heaviest(weights, tolerance)
+        branches = vectors[:, keep].conj().T @ rows
+    else:
+        weights, vectors = np.linalg.eigh(rows.T @ rows.conj())
+        keep = _heaviest(weights * measure, tolerance)
+        branches = (vectors[:, keep] * np.sqrt(np.clip(weights[keep], 0.0, None))).T
+    return branches.reshape((len(keep), *rest_shape))
+
+
+def _heaviest(weights: np.ndarray, tolerance: float) -> np.ndarray:
+    """Indices of the largest ``weights``, fewest first, whose complement weighs ≤ ``tolerance`` of the total."""
+    clipped = np.clip(weights, 0.0, None)
+    order = np.argsort(clipped)[::-1]
+    total = float(clipped.sum())
+    enough = np.flatnonzero(total - np.cumsum(clipped[order]) <= tolerance * total)
+    return order[:enough[0] + 1] if enough.size else order  # rounding may leave a tiny remainder
+
+
+__all__ = ["AUTO_WIDTH_SIGMAS", "MIXTURE_TOLERANCE", "Grid", "along", "apply_shift", "check_squeezing",
+           "condition_p", "condition_q", "contract", "insert_mode", "mode_rows", "normalize", "p_density",
+           "p_squeezed", "phase_exponent", "q_density", "q_squeezed", "trace_out", "trace_out_bytes"]

@@ -1,6 +1,7 @@
-"""Lowering of an unrolled qubit run into diagonal blocks and single-site splits.
+"""A qubit run as the simulators walk it: the shared lowered run (:mod:`hrnnc.lowered`), merged.
 
-Every qubit statement is a diagonal unitary or a projective split on one site:
+Every qubit statement is a diagonal unitary or a projective split on one site
+(:class:`~hrnnc.lowered.Action`, here called :data:`Split`):
 
 * ``phase(γ) e`` is diagonal: ``exp(iγ ∏_{j∈e} n̂_j)``.
 * ``measure stab(v; κ)`` is the exact in-place lowering of docs/semantics.md §2,
@@ -11,101 +12,96 @@ Every qubit statement is a diagonal unitary or a projective split on one site:
   ``|+⟩`` (the ``|−⟩`` branch is flipped by ``Z_v``); averaging over the hidden
   outcome gives exactly the reset channel.
 
-Consecutive diagonals commute, so they merge into one block whose angles are added
-per hyperedge (``U_κ`` after one stabilizer and an equal ``U_κ†`` before the next
-cancel).
+The ``merge-phases`` pass gathers the diagonals into maximal blocks with one angle per
+hyperedge (``U_κ`` after one stabilizer and an equal ``U_κ†`` before the next cancel).
+Training lowers with dual-number angles through :func:`cell_ops` and :func:`merge_ops`,
+which merge consecutive diagonals only and never test an angle for zero.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
-from hrnnc.ir import Basis, Measure, MeasureStab, Model, Phase, Reset, float_bindings, unroll
+from hrnnc.ir import float_bindings
+from hrnnc.lowered import Action, DiagBlock, Item, cell_items, lower_run
+
+if TYPE_CHECKING:
+    from hrnnc.ir import Cell, Expr, Model
+
+Split = Action
+"""A projective split of one site (``basis``, ``recorded``, ``reset``)."""
+Op = Item
+
+PhaseTerm = tuple[tuple[int, ...], Any]
+"""``(sorted sites, angle)`` of one diagonal factor before merging; the angle is a float, or any
+number type with ``+`` and unary ``-`` (training uses dual numbers)."""
 
 TWO_PI = 2.0 * math.pi
 
 
-@dataclass(frozen=True, slots=True)
-class DiagBlock:
-    """A product of commuting multi-controlled phases."""
+def cell_ops(cell: Cell, value: Callable[[Expr], Any]) -> list[PhaseTerm | Split]:
+    """The diagonal factors and splits of one unit cell, in order (not merged).
 
-    edges: tuple[tuple[tuple[int, ...], float], ...]
-    """``(sorted sites, angle)`` pairs; the unitary is ``exp(i Σ angle ∏ n̂_j)``."""
-
-
-@dataclass(frozen=True, slots=True)
-class Split:
-    """A projective measurement of one site in the X or Z basis."""
-
-    site: int
-    """The measured site."""
-    basis: str
-    """``"x"`` or ``"z"``."""
-    recorded: bool = True
-    """False for the hidden measurement inside a ``reset``."""
-    reset: bool = False
-    """After the split, put the site back into ``|+⟩`` (only with ``basis == "x"``)."""
+    ``value`` evaluates the cell's angle expressions (params, consts and, per step, token
+    arguments bound).
+    """
+    out: list[PhaseTerm | Split] = []
+    for item in cell_items(cell, lambda expr, args: value(expr)):
+        if isinstance(item, DiagBlock):
+            out.extend(item.terms)
+        else:
+            out.append(item)
+    return out
 
 
-Op = Union[DiagBlock, Split]
+def _reduce_float(angle: float) -> float | None:
+    reduced = math.remainder(angle, TWO_PI)
+    return reduced if reduced != 0.0 else None
 
 
-def _merge(pending: dict[tuple[int, ...], float]) -> DiagBlock | None:
-    edges = []
-    for sites, angle in pending.items():
-        reduced = math.remainder(angle, TWO_PI)
-        if reduced != 0.0:
-            edges.append((sites, reduced))
-    return DiagBlock(tuple(edges)) if edges else None
+def merge_ops(items: Iterable[PhaseTerm | Split], reduce: Callable[[Any], Any] = _reduce_float) -> tuple[Op, ...]:
+    """Consecutive diagonal factors merged into blocks (angles added per hyperedge).
+
+    ``reduce`` maps a merged angle to the one stored, or None to drop the edge (floats:
+    reduced mod 2π, dropped when exactly 0).
+    """
+    ops: list[Op] = []
+    pending: dict[tuple[int, ...], Any] = {}
+
+    def flush() -> None:
+        edges = []
+        for sites, angle in pending.items():
+            kept = reduce(angle)
+            if kept is not None:
+                edges.append((sites, kept))
+        if edges:
+            ops.append(DiagBlock(tuple(edges)))
+        pending.clear()
+
+    for item in items:
+        if isinstance(item, Split):
+            flush()
+            ops.append(item)
+        else:
+            sites, angle = item
+            pending[sites] = pending[sites] + angle if sites in pending else angle
+    flush()
+    return tuple(ops)
 
 
 def lower_qubit_run(
     model: Model, tokens: str | Iterable[str], params: Mapping[str, float] | None = None
 ) -> tuple[Op, ...]:
-    """The ops of a qubit run, in time order, with diagonals merged.
+    """The ops of a qubit run, in time order, with diagonals merged (``merge-phases``).
 
     Raises:
         ParseFailedError: An input token has no ``on`` block (E0218).
     """
-    cells = unroll(model, tokens)
-    value = float_bindings(model, params)
-    ops: list[Op] = []
-    pending: dict[tuple[int, ...], float] = {}
+    from hrnnc.passes.pipelines import optimize
 
-    def add(sites: Sequence[int], angle: float) -> None:
-        key = tuple(sorted(sites))
-        pending[key] = pending.get(key, 0.0) + angle
-
-    def flush() -> None:
-        block = _merge(pending)
-        if block is not None:
-            ops.append(block)
-        pending.clear()
-
-    for cell in cells:
-        for stmt in cell.body:
-            if isinstance(stmt, Phase):
-                add(stmt.indices, value(stmt.angle))
-            elif isinstance(stmt, MeasureStab):
-                weights = [(e.indices, value(e.weight)) for e in stmt.edges]
-                for sites, w in weights:
-                    add(sites, -w)
-                flush()
-                ops.append(Split(stmt.vertex.index, "x"))
-                for sites, w in weights:
-                    add(sites, w)
-            elif isinstance(stmt, Measure):
-                flush()
-                ops.append(Split(stmt.site.index, "x" if stmt.basis is Basis.X else "z"))
-            elif isinstance(stmt, Reset):
-                flush()
-                ops.append(Split(stmt.site.index, "x", recorded=False, reset=True))
-            else:
-                raise ValueError(f"statement {type(stmt).__name__} is not valid on qubits")
-    flush()
-    return tuple(ops)
+    return optimize(lower_run(model, tokens, float_bindings(model, params)), schedule=False).items
 
 
 def count_recorded(ops: Sequence[Op]) -> int:
@@ -113,4 +109,4 @@ def count_recorded(ops: Sequence[Op]) -> int:
     return sum(1 for op in ops if isinstance(op, Split) and op.recorded)
 
 
-__all__ = ["DiagBlock", "Op", "Split", "count_recorded", "lower_qubit_run"]
+__all__ = ["DiagBlock", "Op", "PhaseTerm", "Split", "cell_ops", "count_recorded", "lower_qubit_run", "merge_ops"]

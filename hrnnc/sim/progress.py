@@ -27,7 +27,8 @@ class Progress:
         self._last = 0.0
         self._drawn = False
 
-    def update(self, fraction: float) -> None:
+    def update(self, fraction: float, note: str = "") -> None:
+        """Redraw with ``fraction`` done and an optional ``note`` (e.g. the current loss)."""
         if not self._on:
             return
         now = time.monotonic()
@@ -37,7 +38,8 @@ class Progress:
         fraction = min(1.0, max(0.0, fraction))
         filled = int(round(fraction * _WIDTH))
         bar = "#" * filled + "-" * (_WIDTH - filled)
-        self._stream.write(f"\r{self._label} [{bar}] {100 * fraction:5.1f}% {now - self._start:6.1f}s")
+        tail = f" {note}" if note else ""
+        self._stream.write(f"\r{self._label} [{bar}] {100 * fraction:5.1f}% {now - self._start:6.1f}s{tail}")
         self._stream.flush()
         self._drawn = True
 

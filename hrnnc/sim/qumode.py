@@ -13,8 +13,9 @@ the emitters use:
 * ``measure stab(v; κ)`` → ``U_κ†``, ``measure p v``, ``U_κ`` with
   ``U_κ = exp(i Σ κ_e ∏_{j∈e} q_j)``: its outcome is the value of the nullifier
   ``N_v(κ) = U_κ p_v U_κ†``;
-* ``reset v`` → an unrecorded p-homodyne of ``v`` (which leaves the other modes in
-  the correct branch of the mixture), then ``v`` is re-prepared undisplaced.
+* ``reset v`` → ``v`` is traced out and re-prepared undisplaced. A sampled run draws an
+  unrecorded p-homodyne of ``v`` (one branch of the mixture per shot); the exact densities
+  carry the whole mixture, as branches of a purification (:func:`cvgrid.trace_out`).
 
 The post-measurement state of the other modes is exact for any real outcome (a
 direct transform, not a grid lookup). Outcome densities are given on fine grids
@@ -24,20 +25,35 @@ its probability and a uniform point inside it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence, Union
 
 import numpy as np
 
-from hrnnc.ir import Basis, Measure, MeasureStab, Phase, RegisterKind, Reset, Shift, float_bindings, unroll
+from hrnnc.diagnostics import Code, SimulationError, error
+from hrnnc.ir import (
+    Basis,
+    Expr,
+    Measure,
+    MeasureStab,
+    Phase,
+    RegisterKind,
+    Reset,
+    Shift,
+    float_bindings,
+    unroll,
+    unroll_steps,
+)
 from hrnnc.sim import cvgrid
 from hrnnc.sim.conventions import DEFAULT_SQUEEZING
 from hrnnc.sim.cvgrid import Grid
-from hrnnc.sim.memory import require_memory
+from hrnnc.sim.memory import MEMORY_LIMIT_ENV, available_bytes, format_bytes, require_memory
 from hrnnc.sim.progress import Progress
 from hrnnc.sim.result import COARSE_POINTS, OutputDensity
 
 if TYPE_CHECKING:
+    from hrnnc.diagnostics import Span
     from hrnnc.ir import Model
 
 DENSITY_PAD = 8
@@ -46,6 +62,10 @@ PHASE_CACHE_BYTES = 256 << 20
 """Memory for phase factors shared by all shots of :func:`sample`."""
 WORKING_COPIES = 6
 """Wavefunction-sized arrays alive at once (FFT scratch, phase exponents), for the memory check."""
+MIXTURE_BUDGET = 2 << 30
+"""Bytes the exact path may give the mixture a ``reset`` leaves (its branches times
+:data:`WORKING_COPIES`), unless ``$HRNNC_SIM_MEMORY`` sets the limit: beyond about this size
+every later operation on the branches takes minutes, and sampling is the better tool."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +86,8 @@ class _Homodyne:
     """``"q"`` or ``"p"``."""
     recorded: bool = True
     reset: bool = False
+    span: Span | None = field(default=None, compare=False)
+    """The statement's source span, for diagnostics."""
 
 
 _Op = Union[_Phases, _Shift, _Homodyne]
@@ -76,7 +98,7 @@ def lower_qumode_run(model: Model, tokens: str | Iterable[str],
     """The run as phase blocks, shifts and homodynes (stabilizers lowered), in time order."""
     if model.kind is not RegisterKind.QUMODES:
         raise ValueError(f"model '{model.name}' has qubits; use hrnnc.sim.qubit")
-    value = float_bindings(model, params)
+    bindings = float_bindings(model, params)
     ops: list[_Op] = []
     pending: list[tuple[tuple[int, ...], float]] = []
 
@@ -85,8 +107,13 @@ def lower_qumode_run(model: Model, tokens: str | Iterable[str],
             ops.append(_Phases(tuple(pending)))
             pending.clear()
 
-    for cell in unroll(model, tokens):
-        for stmt in cell.body:
+    for step in unroll_steps(model, tokens):
+        args = dict(step.args)
+
+        def value(expr: Expr) -> float:
+            return bindings(expr, args)
+
+        for stmt in step.cell.body:
             if isinstance(stmt, Phase):
                 pending.append((stmt.indices, value(stmt.angle)))
                 continue
@@ -103,25 +130,32 @@ def lower_qumode_run(model: Model, tokens: str | Iterable[str],
             elif isinstance(stmt, Measure):
                 ops.append(_Homodyne(stmt.site.index, "q" if stmt.basis is Basis.Q else "p"))
             elif isinstance(stmt, Reset):
-                ops.append(_Homodyne(stmt.site.index, "p", recorded=False, reset=True))
+                ops.append(_Homodyne(stmt.site.index, "p", recorded=False, reset=True, span=stmt.span))
     flush()
     return tuple(ops)
 
 
 class _State:
-    """A wavefunction on the grid and the operations of one trajectory."""
+    """A state on the grid, as a purification ``psi[k, q_0, …]`` (:mod:`.cvgrid`), and the
+    operations of a run. A pure state has one branch; ``reset`` of an entangled mode in an
+    exact computation (:meth:`trace_out`) gives several, which every later operation carries."""
 
     def __init__(self, n: int, r: float, grid: Grid):
         self.r = r
+        self.n = n
         self.q = grid.positions(r)
         self.dq = float(self.q[1] - self.q[0])
         self.k = grid.momenta(r)
         mode = cvgrid.p_squeezed(self.q, r)
-        psi = np.ones((1,) * n, dtype=cvgrid.DTYPE)
+        psi = np.ones((1,) * (n + 1), dtype=cvgrid.DTYPE)
         for j in range(n):
-            psi = psi * cvgrid.along(mode, j, n)
+            psi = psi * cvgrid.along(mode, j + 1, n + 1)
         self.psi = psi
-        cvgrid.normalize(self.psi, self.dq)
+        cvgrid.normalize(self.psi, self.dq, batch=1)
+
+    @property
+    def branches(self) -> int:
+        return int(self.psi.shape[0])
 
     def copy(self) -> _State:
         other = object.__new__(_State)
@@ -130,38 +164,67 @@ class _State:
         return other
 
     def phase_factor(self, op: _Phases) -> np.ndarray:
-        return np.exp(1j * cvgrid.phase_exponent(self.q, list(op.terms), self.psi.ndim))
+        with np.errstate(over="ignore", invalid="ignore"):
+            exponent = cvgrid.phase_exponent(self.q, list(op.terms), self.n)
+        cvgrid.require_finite(exponent)
+        return np.exp(1j * exponent)
 
     def unitary(self, op: _Op, factor: np.ndarray | None = None) -> None:
         if isinstance(op, _Phases):
             self.psi = self.psi * (self.phase_factor(op) if factor is None else factor)
         elif isinstance(op, _Shift):
-            self.psi = cvgrid.apply_shift(self.psi, self.k, op.site, op.amount)
+            self.psi = cvgrid.apply_shift(self.psi, self.k, op.site + 1, op.amount)
 
     def density(self, op: _Homodyne) -> tuple[np.ndarray, np.ndarray]:
+        """The outcome density of ``op``: for a mixture, the average over its branches."""
         if op.basis == "p":
-            return cvgrid.p_density(self.psi, self.q, op.site, DENSITY_PAD)
-        return cvgrid.q_density(self.psi, self.q, op.site, DENSITY_PAD)
+            return cvgrid.p_density(self.psi, self.q, op.site + 1, DENSITY_PAD, batch=1)
+        return cvgrid.q_density(self.psi, self.q, op.site + 1, DENSITY_PAD, batch=1)
 
     def collapse(self, op: _Homodyne, y: float) -> None:
-        """Condition on outcome ``y`` and re-prepare the measured mode."""
+        """Condition on outcome ``y`` and re-prepare the measured mode.
+
+        For a mixture the branches' norms after conditioning are their posterior weights,
+        so one normalization of the whole array is Bayes' rule."""
         if op.basis == "p":
-            rest = cvgrid.condition_p(self.psi, self.q, op.site, y)
+            rest = cvgrid.condition_p(self.psi, self.q, op.site + 1, y)
             mode = cvgrid.p_squeezed(self.q, self.r, 0.0 if op.reset else y)
         else:
-            rest = cvgrid.condition_q(self.psi, self.q, op.site, y)
+            rest = cvgrid.condition_q(self.psi, self.q, op.site + 1, y)
             mode = cvgrid.q_squeezed(self.q, self.r, y)
-        self.psi = cvgrid.insert_mode(rest, mode, op.site)
-        cvgrid.normalize(self.psi, self.dq)
+        self.psi = cvgrid.insert_mode(rest, mode, op.site + 1)
+        cvgrid.normalize(self.psi, self.dq, batch=1)
 
-    def reset_pure(self, op: _Homodyne) -> bool:
-        """Re-prepare ``op.site`` if it is unentangled; False if the state would be mixed."""
-        rest = cvgrid.factor_out(self.psi, op.site)
-        if rest is None:
-            return False
-        self.psi = cvgrid.insert_mode(rest, cvgrid.p_squeezed(self.q, self.r), op.site)
-        cvgrid.normalize(self.psi, self.dq)
-        return True
+    def trace_out(self, op: _Homodyne, pure: bool = False) -> None:
+        """``reset``: trace the mode out (the mixture over its hidden outcome), re-prepare it.
+
+        Args:
+            pure: Raise ValueError instead of leaving a mixture (for :func:`final_wavefunction`).
+
+        Raises:
+            ValueError: ``pure`` and the mode is entangled with the others.
+            SimulationError: E0601 when tracing out does not fit in memory; E0620 when the
+                mixture is larger than :data:`MIXTURE_BUDGET`.
+        """
+        require_memory(cvgrid.trace_out_bytes(self.psi.shape, op.site + 1),
+                       f"tracing out mode {op.site} ({self.branches} branch(es) of "
+                       f"{self.q.shape[0]}^{self.n} grid points)")
+        rest = cvgrid.trace_out(self.psi, op.site + 1, self.dq)
+        if pure and rest.shape[0] > 1:
+            raise ValueError(f"reset of mode {op.site} entangled with the other modes leaves a mixed "
+                             "state; final_wavefunction is undefined")
+        needed = WORKING_COPIES * 16 * rest.shape[0] * self.q.shape[0] ** self.n
+        budget = available_bytes() if os.environ.get(MEMORY_LIMIT_ENV) else min(available_bytes(), MIXTURE_BUDGET)
+        if needed > budget:
+            raise SimulationError([error(
+                Code.E0620,
+                f"exact output densities after this reset need the mixture over its hidden outcome (mode "
+                f"{op.site} is entangled with the others): {rest.shape[0]} branches of "
+                f"{self.q.shape[0]}^{self.n} grid points, {format_bytes(needed)} with working copies, over "
+                f"the {format_bytes(budget)} budget; sample instead (--shots N), use fewer --grid-points, "
+                f"or raise the limit with {MEMORY_LIMIT_ENV}=BYTES", op.span)])
+        self.psi = cvgrid.insert_mode(rest, cvgrid.p_squeezed(self.q, self.r), op.site + 1)
+        cvgrid.normalize(self.psi, self.dq, batch=1)
 
 
 def _start(model: Model, squeezing: float, grid: Grid) -> _State:
@@ -211,10 +274,9 @@ def final_wavefunction(
             state.unitary(op)
         elif op.recorded:
             state.collapse(op, next(it))
-        elif not state.reset_pure(op):
-            raise ValueError(f"reset of mode {op.site} entangled with the other modes leaves a mixed "
-                             "state; final_wavefunction is undefined")
-    return state.psi
+        else:
+            state.trace_out(op, pure=True)
+    return state.psi[0]
 
 
 def outcome_density(
@@ -236,9 +298,12 @@ def outcome_density(
         :data:`DENSITY_PAD` times finer than the FFT grid) and the probability density
         there (integrating to 1 up to the window's truncation).
 
+    A ``reset`` of a mode entangled with the others is averaged over: the density is that of
+    the mixture (see :func:`output_densities`).
+
     Raises:
-        ValueError: The run has at most ``len(outcomes)`` measurements, or a reset of
-            an entangled mode comes before it.
+        ValueError: The run has at most ``len(outcomes)`` measurements.
+        SimulationError: E0601 when the state (or the mixture a reset leaves) does not fit in memory.
     """
     ops = lower_qumode_run(model, tokens, params)
     state = _start(model, squeezing, grid)
@@ -248,9 +313,7 @@ def outcome_density(
             state.unitary(op)
             continue
         if not op.recorded:
-            if not state.reset_pure(op):
-                raise ValueError(f"reset of mode {op.site} entangled with the other modes comes before "
-                                 "the measurement; its density depends on the mixture")
+            state.trace_out(op)
             continue
         y = next(it, None)
         if y is None:
@@ -338,7 +401,10 @@ def output_densities(
 
     Output ``t``'s density is that of ``y_t`` given ``y_s = c_s`` for ``s < t``, where
     ``c`` is ``condition`` or, by default, the most likely value of each conditional
-    density in turn. Hidden ``reset`` outcomes are fixed to their most likely value too.
+    density in turn. A ``reset`` is not conditioned on: it traces its mode out, so the state
+    becomes the mixture over the hidden outcome (held as branches, :meth:`_State.trace_out`)
+    and every later density is the law of the output averaged over it. Only branches whose
+    total weight is below :data:`cvgrid.MIXTURE_TOLERANCE` are dropped.
 
     Returns:
         ``(c, densities)``: the conditioning values used (one per output but the last)
@@ -355,16 +421,15 @@ def output_densities(
         if not isinstance(op, _Homodyne):
             state.unitary(op)
             continue
+        if not op.recorded:
+            state.trace_out(op)
+            continue
         values, dens = state.density(op)
-        mode_value = float(values[int(np.argmax(dens))])
-        if op.recorded:
-            t = len(table)
-            table.append(_coarse(names[t], values, dens, coarse_points))
-            y = given[t] if t < len(given) else mode_value
-            if t < len(names) - 1:
-                used.append(y)
-        else:
-            y = mode_value
+        t = len(table)
+        table.append(_coarse(names[t], values, dens, coarse_points))
+        y = given[t] if t < len(given) else float(values[int(np.argmax(dens))])
+        if t < len(names) - 1:
+            used.append(y)
         state.collapse(op, y)
     return used, table
 

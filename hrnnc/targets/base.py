@@ -25,6 +25,22 @@ BUILTIN_TARGETS: Mapping[str, str] = {
 """The same table as pyproject's entry points; used when hrnnc runs from a source tree."""
 
 
+def require_unit_cells(model: Model, target: str) -> None:
+    """Refuse unit cells for tokens with arguments where ``target`` needs numeric angles (E0225).
+
+    Raises:
+        TargetError: One diagnostic per such cell, at its ``on`` block.
+    """
+    problems = [
+        error(Code.E0225, f"the '{target}' target needs numbers for the arguments of "
+              f"{', '.join(repr(t.name) for t in cell.tokens)} ({', '.join(cell.arg_names)}); "
+              "compile an input sequence (--input) instead of unit cells", cell.span)
+        for cell in model.cells if cell.args
+    ]
+    if problems:
+        raise TargetError(problems)
+
+
 @dataclass(frozen=True)
 class Target(ABC):
     """A code generator for one SDK. Dataclass fields are its options.
@@ -43,6 +59,11 @@ class Target(ABC):
     """Suffix of the CLI output (``.qasm``, ``.json``, ``.xbb``)."""
     install_hint: ClassVar[str]
     """What to pip install when the SDK is missing."""
+
+    optimize: bool = True
+    """Run the optimizer on input sequences (merge phase polynomials across cells, cancel
+    stabilizer frames, schedule layers; ``docs/architecture.md``). False (``--no-optimize``)
+    emits the cell-by-cell lowering."""
 
     @classmethod
     def add_arguments(cls, group: argparse._ArgumentGroup) -> None:
@@ -157,7 +178,7 @@ def target_class(name: str) -> type[Target]:
 
 def make_target(name: str, **options: Any) -> Target:
     cls = target_class(name)
-    known = {f.name for f in dataclasses.fields(cls)}
+    known = {f.name for f in dataclasses.fields(cls) if f.init and not f.name.startswith("_")}
     unknown = sorted(set(options) - known)
     if unknown:
         raise ConfigurationError(f"target '{name}' has no option(s) {', '.join(unknown)}; "

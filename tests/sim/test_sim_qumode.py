@@ -206,3 +206,28 @@ def test_q_measurement_conditions_partner_and_re_prepares() -> None:
     expected = np.outer(mode0, mode1)
     expected /= math.sqrt(np.sum(np.abs(expected) ** 2) * dq ** 2)
     assert abs(np.vdot(expected, psi) * dq ** 2) == pytest.approx(1.0, abs=1e-6)
+
+
+@pytest.mark.parametrize(("edge", "derivative"), [("0 0", "2 q0"), ("0 1", "q1"), ("0 0 1", "2 q0 q1")])
+def test_nullifier_differentiates_the_edge(edge: str, derivative: str) -> None:
+    """docs/language.md (issue #10): ``stab(0; κ: e)`` measures ``p_0 − κ ∂_0 ∏_{j∈e} q_j`` on the
+    squeezed vacuum, not ``p_0 − κ ∏_{e∖0} q``. Zero means; variances ``τ² + κ² Var ∂_0 m``:
+    ``4σ²`` for ``q0²`` (not ``σ²``), ``σ²`` for ``q0 q1``, ``4σ⁴`` for ``q0² q1``."""
+    kappa, r = 0.3, 0.5
+    sigma2, tau2 = math.exp(2 * r) / 2, math.exp(-2 * r) / 2
+    var_derivative = {"2 q0": 4 * sigma2, "q1": sigma2, "2 q0 q1": 4 * sigma2 * sigma2}[derivative]
+    model = hrnnc.parse(f"hrnn n {{ qumodes 2; degree 3; on s {{ measure stab(0; {kappa}: {edge}) -> y; }} }}")
+    _, mean, var = _moments(*qumode.outcome_density(model, "s", squeezing=r))
+    assert mean == pytest.approx(0.0, abs=1e-7)  # heavy (Bessel) tails of q0 q1 meet the window
+    assert var == pytest.approx(tau2 + kappa ** 2 * var_derivative, rel=1e-6)
+
+
+def test_params_move_consts_but_not_other_params_initial_values() -> None:
+    """docs/language.md (issue #10): with ``params={"a": 1}``, ``param b = 2 * a`` keeps its initial
+    value 1 while ``const c = 3 * a`` becomes 3; ``phase(b + c)`` on ``q_0`` moves ``<p_0>`` by 4."""
+    model = hrnnc.parse("hrnn d { qumodes 1; degree 1; param a = 0.5; param b = 2 * a; const c = 3 * a;"
+                        " on t { phase(b) 0; phase(c) 0; measure p 0 -> y; } }")
+    _, mean, _ = _moments(*qumode.outcome_density(model, "t", params={"a": 1.0}))
+    assert mean == pytest.approx(2 * 0.5 + 3 * 1.0, abs=1e-8)
+    _, moved, _ = _moments(*qumode.outcome_density(model, "t", params={"a": 1.0, "b": 2.0}))
+    assert moved == pytest.approx(2.0 + 3.0, abs=1e-8)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 from hrnnc.diagnostics import Code, Note, error, warning
-from hrnnc.ir import BUILTIN_CONSTANTS, FUNCTIONS, Call, Expr, MeasureStab, Name, Param, Phase, Shift, names_in
+from hrnnc.ir import BUILTIN_CONSTANTS, FUNCTIONS, Arg, Call, Cell, Expr, MeasureStab, Name, Param, Phase, Shift, names_in
 from hrnnc.ir.expr import BinOp, Neg, Num
 from hrnnc.passes.base import AnalysisPass, PropertySet
 
@@ -20,7 +20,13 @@ RESERVED_NAMES = frozenset(BUILTIN_CONSTANTS) | frozenset(FUNCTIONS)
 
 def statement_expressions(model: Model) -> Iterator[Expr]:
     """Every angle, amount and weight expression in the cells."""
-    for stmt in model.statements():
+    for cell in model.cells:
+        yield from cell_expressions(cell)
+
+
+def cell_expressions(cell: Cell) -> Iterator[Expr]:
+    """Every angle, amount and weight expression of one cell, in order."""
+    for stmt in cell.body:
         if isinstance(stmt, Phase):
             yield stmt.angle
         elif isinstance(stmt, Shift):
@@ -64,7 +70,7 @@ def _clean(expr: Expr, declared: dict[str, object], used: set[str]) -> bool:
 
 @dataclass(frozen=True)
 class CheckNames(AnalysisPass):
-    """Reports E0206–E0210, E0217 and W0101 (unused params). Writes nothing else."""
+    """Reports E0206–E0210, E0217, E0220, E0221, W0101 (unused params) and W0104 (unused arguments). Writes nothing else."""
 
     name = "check-names"
 
@@ -85,13 +91,20 @@ class CheckNames(AnalysisPass):
                                    [Note("first defined here", getattr(first, "span", None))]))
             else:
                 declared[decl.name] = decl
-        for expr in statement_expressions(model):
-            if _clean(expr, declared, used):
-                continue  # nothing to report: the checks below would find what _clean found
-            self._check_calls(expr, props)
-            for ref in names_in(expr):
-                used.add(ref.id)
-                self._check_ref(ref, declared, model, props, in_declaration=False)
+        for cell in model.cells:
+            scope = self._cell_scope(cell, declared, props)
+            cell_used: set[str] = set()
+            for expr in cell_expressions(cell):
+                if _clean(expr, scope, cell_used):
+                    continue  # nothing to report: the checks below would find what _clean found
+                self._check_calls(expr, props)
+                for ref in names_in(expr):
+                    cell_used.add(ref.id)
+                    self._check_ref(ref, scope, model, props, in_declaration=False)
+            used |= cell_used
+            for arg in cell.args:
+                if arg.name not in cell_used and scope.get(arg.name) is arg:
+                    props.report(warning(Code.W0104, f"argument '{arg.name}' is never used in the cell", arg.span))
         for decl in model.decls:
             # An unused const is only a name; an unused param is a trainable angle that does nothing.
             if isinstance(decl, Param) and decl.name not in used and declared.get(decl.name) is decl:
@@ -104,6 +117,30 @@ class CheckNames(AnalysisPass):
                                        [Note("first declared here", getattr(tokens[tok.name], "span", None))]))
                 else:
                     tokens[tok.name] = tok
+
+    @staticmethod
+    def _cell_scope(cell: Cell, declared: dict[str, object], props: PropertySet) -> dict[str, object]:
+        """The names a cell's expressions may use: declarations, then its arguments (E0220, E0221)."""
+        if not cell.args:
+            return declared
+        scope = dict(declared)
+        mine: dict[str, Arg] = {}
+        for arg in cell.args:
+            if arg.name in mine:
+                props.report(error(Code.E0220, f"argument '{arg.name}' is declared twice", arg.span,
+                                   [Note("first declared here", mine[arg.name].span)]))
+                continue
+            mine[arg.name] = arg
+            if arg.name in RESERVED_NAMES or arg.name in declared:
+                what = "a param" if isinstance(declared.get(arg.name), Param) else (
+                    "a const" if arg.name in declared else "a builtin")
+                other = declared.get(arg.name)
+                props.report(error(Code.E0221, f"argument '{arg.name}' is named like {what}; rename it so that "
+                                   f"'{arg.name}' keeps one meaning", arg.span,
+                                   [Note("defined here", getattr(other, "span", None))] if other is not None else []))
+                continue
+            scope[arg.name] = arg
+        return scope
 
     @staticmethod
     def _check_calls(expr: Expr, props: PropertySet) -> None:

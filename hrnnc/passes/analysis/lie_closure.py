@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +49,8 @@ class ClosureResult:
 
     def to_json(self) -> dict[str, Any]:
         """The ``closure`` object of ``hrnnc check --format json``."""
-        out: dict[str, Any] = {"algebra": self.algebra, "dimension": self.dimension, "bound": self.bound,
+        bound = ">= 2^256" if self.bound >= BOUND_LIMIT else json_count(self.bound)
+        out: dict[str, Any] = {"algebra": self.algebra, "dimension": self.dimension, "bound": bound,
                                "within_hk": self.within_hk, "capped": self.capped}
         if self.basis is not None:
             out["basis"] = list(self.basis)
@@ -71,6 +74,25 @@ class ClosureResult:
         if self.capped:
             text += f", capped ({self.cap_reason})" if self.cap_reason else ", capped"
         return text
+
+
+_EXACT_BITS = 200
+"""Counts above 2^200 are shown as ``≈ 1.234e+4300`` (Python refuses int → str beyond 4300 digits)."""
+
+
+def format_count(count: int) -> str:
+    """An exact integer, or for a huge one its leading digits and power of ten."""
+    bits = count.bit_length()
+    if bits <= _EXACT_BITS:
+        return str(count)
+    log = math.log10(count >> (bits - 64)) + (bits - 64) * math.log10(2)
+    power = math.floor(log)
+    return f"≈ {10 ** (log - power):.3f}e+{power}"
+
+
+def json_count(count: int) -> int | str:
+    """A count for JSON: the integer, or :func:`format_count`'s text when it is too long to print."""
+    return count if count.bit_length() <= _EXACT_BITS else format_count(count).removeprefix("≈ ")
 
 
 CLOSURE: PropertyKey[ClosureResult] = PropertyKey("closure")
@@ -116,8 +138,8 @@ def hk_dimension(n: int, k: int) -> int:
 
 
 def bound_text(bound: int) -> str:
-    """The bound as people read it: exact, or ``≥ 2^256`` once saturated."""
-    return "≥ 2^256" if bound >= BOUND_LIMIT else str(bound)
+    """The bound as people read it: :func:`format_count`, or ``≥ 2^256`` once saturated."""
+    return "≥ 2^256" if bound >= BOUND_LIMIT else format_count(bound)
 
 
 @dataclass(frozen=True)
@@ -190,7 +212,7 @@ class LieClosure(AnalysisPass):
     def _not_certified(self, model: Model, result: ClosureResult) -> Diagnostic:
         n, k = model.size, model.k
         value = bound_text(result.bound)
-        bound = f"the polynomial bound n + Σ_(j≤k) C(n,j) {value if value[0] == '≥' else '= ' + value} (n = {n}, k = {k})"
+        bound = f"the polynomial bound n + Σ_(j≤k) C(n,j) {value if value[0] in '≥≈' else '= ' + value} (n = {n}, k = {k})"
         if result.cap_reason == "time":
             why = (f"the Lie closure did not finish within its {self.time_budget:g} s budget; "
                    f"dimension ≥ {result.dimension}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hrnnc.targets.qiskit_target.derived import derived_inputs, input_values
 from hrnnc.targets.qiskit_target.lowering import MEASURE_MODES, Lowering, assemble
 from hrnnc.targets.qiskit_target.qasm import dumps, dumps_cells, loads, split_programs
 from hrnnc.targets.qiskit_target.report import circuit_report, report
@@ -47,6 +48,6 @@ def time_ordered(counts: dict[str, Any]) -> dict[str, Any]:
 
 
 __all__ = [
-    "MEASURE_MODES", "Lowering", "QiskitTarget", "assemble", "circuit_report", "dumps", "dumps_cells",
-    "loads", "parse_transpile", "report", "split_programs", "time_ordered", "unit_cells",
+    "MEASURE_MODES", "Lowering", "QiskitTarget", "assemble", "circuit_report", "derived_inputs", "dumps",
+    "dumps_cells", "input_values", "loads", "parse_transpile", "report", "split_programs", "time_ordered", "unit_cells",
 ]

@@ -12,15 +12,17 @@ and everything else uses ``stdgates.inc``. Params are ``input float[64]`` declar
 controlled-``Z`` gates from the modifiers). A circuit holding an instruction this writer does
 not know (control flow, custom gates) is handed to Qiskit's own exporter instead.
 
-Limitation shared with Qiskit's exporter: an angle that applies ``sin``/``cos``/``exp``/``sqrt``
-to a param is written with OpenQASM 3's built-in functions, which ``qiskit.qasm3.loads``
-cannot read; compile with ``bind=True`` (``--bind``) for a file it loads.
+An angle that applies ``sin``/``cos``/``exp``/``sqrt`` (or a power) to a param, which
+``qiskit.qasm3.loads`` cannot read, has each such part declared as a derived input of its own
+(:mod:`.derived`, with the rule that binds it).
 """
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any, Mapping
+
+from hrnnc.targets.qiskit_target.derived import declarations, split_derived
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
@@ -45,7 +47,7 @@ _RESERVED = frozenset(
 """Keywords, built-ins and standard-gate names: never usable as a register or input name."""
 
 _NOT_LOADABLE = re.compile(r"[a-z]+\(|\*\*")
-"""Angle text that ``qiskit.qasm3.loads`` rejects: function calls and powers."""
+"""Angle text that ``qiskit.qasm3.loads`` rejects: function calls and powers (cut out by :mod:`.derived`)."""
 
 RENAMED_INPUT = re.compile(r"^input float\[64\] ([A-Za-z_][A-Za-z0-9_]*);\s*// hrnnc: param ([A-Za-z_][A-Za-z0-9_]*)$",
                            re.MULTILINE)
@@ -149,15 +151,11 @@ def _write(circuit: QuantumCircuit, header: str) -> str:
     clbit_text = _declare(circuit.cregs, circuit.clbits, "bit", "cb", names, lines)
     inputs: list[str] = []
     rename = _declare_inputs(circuit, names, inputs)
-    lines[header_end:header_end] = inputs
-
-    unreadable: list[str] = []
+    derived: dict[str, str] = {}
 
     def angle(value: Any) -> str:
         text = format_angle(value, rename)
-        if _NOT_LOADABLE.search(text):
-            unreadable.append(text)
-        return text
+        return split_derived(text, names.claim, derived) if _NOT_LOADABLE.search(text) else text
 
     if circuit.global_phase:
         lines.append(f"gphase({angle(circuit.global_phase)});")
@@ -179,9 +177,7 @@ def _write(circuit: QuantumCircuit, header: str) -> str:
             if cached is None:
                 cached = prefix[id(op)] = (op, _operation_text(op, angle))
             lines.append(f"{cached[1]} {qargs};")
-    if unreadable:
-        lines.insert(header_end - 1, f"// note: qiskit.qasm3.loads cannot read angles like '{unreadable[0]}' "
-                                     "(functions of inputs); compile with --bind for a file it loads")
+    lines[header_end:header_end] = inputs + declarations(derived)
     lines.append("")
     return "\n".join(lines)
 

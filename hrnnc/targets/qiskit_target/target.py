@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
-from hrnnc.diagnostics import Code, ConfigurationError, Note, TargetError, error
+from hrnnc.diagnostics import Code, ConfigurationError, TargetError, error
 from hrnnc.ir import RegisterKind
 from hrnnc.targets.base import Target
 from hrnnc.targets.qiskit_target.lowering import MEASURE_MODES, Lowering
@@ -90,6 +90,8 @@ class QiskitTarget(Target):
                 raise ConfigurationError(f"transpile must be a string like 'basis=cx,rz,sx,x', "
                                          f"not {self.transpile!r}")
             parse_transpile(self.transpile)
+        if not isinstance(self.optimize, bool):
+            raise ConfigurationError(f"optimize must be True or False, not {self.optimize!r}")
         if not isinstance(self.bind, bool):
             raise ConfigurationError(f"bind must be True or False, not {self.bind!r}")
 
@@ -101,7 +103,8 @@ class QiskitTarget(Target):
         group.add_argument("--opt", type=int, choices=(0, 1, 2, 3), default=None,
                            help="Qiskit optimization level (implies transpiling)")
         group.add_argument("--bind", action="store_true", default=False,
-                           help="substitute the params' initial values (needed with --transpile)")
+                           help="substitute the params' initial values (else they stay free "
+                                "OpenQASM inputs, also through --transpile)")
 
     @property
     def transpiles(self) -> bool:
@@ -111,8 +114,8 @@ class QiskitTarget(Target):
         """The sequence circuit for ``inputs``, or ``{token: unit cell}`` when ``inputs`` is None.
 
         Raises:
-            TargetError: Qiskit is missing (E0503), params are unbound under ``transpile``
-                (E0504), or the transpiler cannot reach the basis (E0501).
+            TargetError: Qiskit is missing (E0503), or the transpiler cannot reach the basis (E0501).
+                Free params are fine under ``transpile``: Qiskit keeps them as ``Parameter`` objects.
             ConfigurationError: The basis names a gate Qiskit does not know.
         """
         self.require("qiskit")
@@ -121,14 +124,12 @@ class QiskitTarget(Target):
             cells = {token: lowering.unit_cell(token) for token in model.alphabet}
             if not self.transpiles:
                 return cells
-            _check_bound(model, cells.values())
             # A cell starts from whatever state the sequence has reached, not from |0…0⟩: the
             # synthesis must not borrow its idle latent qubits as clean ancillas.
             return {token: self._transpiled(c, initially_zero=False) for token, c in cells.items()}
-        circuit = lowering.sequence(inputs)
+        circuit = lowering.sequence(inputs, self.optimize)
         if not self.transpiles:
             return circuit
-        _check_bound(model, [circuit])
         return self._transpiled(circuit, initially_zero=True)
 
     def _transpiled(self, circuit: QuantumCircuit, initially_zero: bool) -> QuantumCircuit:
@@ -192,17 +193,3 @@ class QiskitTarget(Target):
         binding = {p: values[p.name] for p in obj.parameters if p.name in values}
         return obj.assign_parameters(binding) if binding else obj
 
-
-def _check_bound(model: Model, circuits: Iterable[QuantumCircuit]) -> None:
-    """E0504 naming every param a circuit still depends on (with their declarations)."""
-    used = {p.name for c in circuits for p in c.parameters}
-    params = [p for p in model.params if p.name in used]
-    if not params:
-        return
-    names = ", ".join(p.name for p in params)
-    notes = [Note(f"param '{p.name}' declared here", p.span) for p in params[1:]]
-    raise TargetError([error(
-        Code.E0504, f"transpiling needs numeric angles, but param(s) {names} are unbound: "
-                    f"pass --bind (API: bind=True) to use their initial values, or call "
-                    f"assign_parameters on the emitted circuit and transpile it yourself",
-        params[0].span, notes)])

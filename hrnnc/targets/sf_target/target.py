@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 
 from hrnnc.diagnostics import ConfigurationError
-from hrnnc.ir import RegisterKind, float_bindings, unroll
+from hrnnc.ir import RegisterKind, float_bindings, unroll_steps
 from hrnnc.sim.conventions import DEFAULT_SQUEEZING, SF_DEFAULT_HBAR
-from hrnnc.targets.base import Target
+from hrnnc.targets.base import Target, require_unit_cells
 from hrnnc.targets.sf_target.check_sf_degree import CheckSfDegree
-from hrnnc.targets.sf_target.lowering import CellLowering, lower_cell, preparation_ops
+from hrnnc.targets.sf_target.files import TOKEN_HEADER, load_cells
+from hrnnc.lowered import lower_run, optimizer_report
+from hrnnc.targets.sf_target.lowering import CellLowering, lower_cell, lower_items, preparation_ops
 from hrnnc.targets.sf_target.sdk import INSTALL_HINT, build_program, load_sf, to_blackbird
 
 if TYPE_CHECKING:
     from hrnnc.ir import Cell, Model
     from hrnnc.passes import Pass, PropertySet
 
-TOKEN_HEADER = "# token: "
-"""Comment line that starts each unit cell in the Blackbird dump of a token → program mapping."""
 
 REPORT_ATTRIBUTE = "_hrnnc_report"
 """Attribute of an emitted ``sf.Program`` holding its resource numbers (read by :meth:`SFTarget.report`)."""
@@ -67,13 +68,14 @@ class SFTarget(Target):
 
     def lower(self, model: Model, params: Mapping[str, float] | None = None) -> dict[str, CellLowering]:
         """Every token's lowered unit cell (no SF import); params default to their initial values."""
+        require_unit_cells(model, self.name)
         values = float_bindings(model, params)
         done: dict[int, CellLowering] = {}
         out: dict[str, CellLowering] = {}
         for cell in model.cells:
             lowered = done.get(id(cell))
             if lowered is None:
-                lowered = done[id(cell)] = lower_cell(cell, values, self.hbar, self.squeezing)
+                lowered = done[id(cell)] = lower_cell(model, cell, values, self.hbar, self.squeezing)
             for tok in cell.tokens:
                 out.setdefault(tok.name, lowered)
         return out
@@ -83,20 +85,51 @@ class SFTarget(Target):
         ``{token: program}`` of unit cells (no preparation: run them on an engine that holds
         the latent state, after :meth:`preparation`)."""
         load_sf()
-        cells = self.lower(model)
         if inputs is None:
+            cells = self.lower(model)
             programs = {}
             for token, lowered in cells.items():
                 prog = build_program(model.size, lowered.ops, f"{model.name}_{token}")
                 setattr(prog, REPORT_ATTRIBUTE, _cell_report(lowered))
                 programs[token] = prog
             return programs
-        unroll(model, inputs)
+        if self.optimize:
+            return self._optimized(model, inputs)
+        steps = unroll_steps(model, inputs)
+        values = float_bindings(model)
+        lowered: dict[tuple[int, tuple[tuple[str, float], ...]], CellLowering] = {}
+        run: list[CellLowering] = []
+        for step in steps:
+            key = (id(step.cell), step.args)
+            if key not in lowered:
+                lowered[key] = lower_cell(model, step.cell, functools.partial(values, args=dict(step.args)),
+                                          self.hbar, self.squeezing)
+            run.append(lowered[key])
         ops = list(preparation_ops(model.size, self.squeezing))
-        for token in inputs:
-            ops.extend(cells[token].ops)
+        for cell_ops in run:
+            ops.extend(cell_ops.ops)
         prog = build_program(model.size, ops, model.name)
-        setattr(prog, REPORT_ATTRIBUTE, _sequence_report(cells, inputs, len(ops)))
+        setattr(prog, REPORT_ATTRIBUTE, _sequence_report(inputs, run, len(ops)))
+        return prog
+
+    def _optimized(self, model: Model, inputs: tuple[str, ...]) -> Any:
+        """The run with its phases merged across cells before the cubic decomposition."""
+        from hrnnc.passes.pipelines import optimize
+
+        raw = lower_run(model, inputs, float_bindings(model))
+        run = optimize(raw, schedule=False)
+        lowered = lower_items(raw, run, self.hbar, self.squeezing)
+        ops = [*preparation_ops(model.size, self.squeezing), *lowered.ops]
+        prog = build_program(model.size, ops, model.name)
+        counts = Counter(op.name for op in ops)
+        setattr(prog, REPORT_ATTRIBUTE, {
+            "tokens": len(inputs),
+            "operations": len(ops),
+            "gates": dict(sorted(counts.items())),
+            "cubic_phase_gates": lowered.cubic_phase_gates,
+            "cubic_phase_gates_naive": lowered.naive_cubic_phase_gates,
+            "optimizer": optimizer_report(raw, run),
+        })
         return prog
 
     def preparation(self, model: Model) -> Any:
@@ -142,11 +175,11 @@ def _cell_report(lowered: CellLowering) -> dict[str, Any]:
     }
 
 
-def _sequence_report(cells: Mapping[str, CellLowering], inputs: Sequence[str], total: int) -> dict[str, Any]:
+def _sequence_report(inputs: Sequence[str], run: Sequence[CellLowering], total: int) -> dict[str, Any]:
+    """Gate counts of a run; the per-cell counts are keyed by the input as written (``t(0.75)``)."""
     counts: Counter[str] = Counter()
     cubic = naive = 0
-    for token in inputs:
-        lowered = cells[token]
+    for lowered in run:
         counts.update(op.name for op in lowered.ops)
         cubic += lowered.cubic_phase_gates
         naive += lowered.naive_cubic_phase_gates
@@ -154,29 +187,13 @@ def _sequence_report(cells: Mapping[str, CellLowering], inputs: Sequence[str], t
     if counts["Sgate"] == 0:
         del counts["Sgate"]
     return {
-        "tokens": len(inputs),
+        "tokens": len(run),
         "operations": total,
         "gates": dict(sorted(counts.items())),
         "cubic_phase_gates": cubic,
         "cubic_phase_gates_naive": naive,
-        "cubic_phase_gates_per_cell": {t: cells[t].cubic_phase_gates for t in dict.fromkeys(inputs)},
+        "cubic_phase_gates_per_cell": {t: c.cubic_phase_gates for t, c in zip(inputs, run)},
     }
-
-
-def load_cells(text: str) -> dict[str, Any]:
-    """Read back :meth:`SFTarget.dump` of a unit-cell mapping: ``{token: sf.Program}``."""
-    sf = load_sf()
-    programs: dict[str, Any] = {}
-    token: str | None = None
-    chunk: list[str] = []
-    for line in [*text.splitlines(), f"{TOKEN_HEADER}"]:
-        if line.startswith(TOKEN_HEADER):
-            if token is not None:
-                programs[token] = sf.io.loads("\n".join(chunk))
-            token, chunk = line[len(TOKEN_HEADER):].strip(), []
-        else:
-            chunk.append(line)
-    return programs
 
 
 __all__ = ["SFTarget", "load_cells"]

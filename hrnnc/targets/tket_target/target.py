@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Sequence
 
 from hrnnc.diagnostics import ConfigurationError
-from hrnnc.ir import RegisterKind, float_bindings, unroll
-from hrnnc.targets.base import Target
+from hrnnc.ir import RegisterKind, Step, float_bindings, unroll_steps
+from hrnnc.lowered import evaluator, lower_steps, optimizer_report
+from hrnnc.passes.pipelines import optimize as optimize_run
+from hrnnc.targets.base import Target, require_unit_cells
 from hrnnc.targets.tket_target.check_native_arity import (
     NATIVE_ARITY,
     OVER_ARITY_EDGES,
@@ -67,6 +69,7 @@ class TketTarget(Target):
     plan: str = "auto"
     """``auto``: cheapest plan, merging the edges of a block; ``design``: docs/semantics.md §5 route per edge."""
     _notes: dict[int, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _optimizer: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
     _json: dict[int, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -109,18 +112,21 @@ class TketTarget(Target):
         width = n + (1 if phase_anc or (self.measure == "ancilla" and stabs) else 0)
         return a, SynthesisOptions(a, ancilla=n if phase_anc else None, merge=self.plan == "auto"), width
 
-    def _circuit(self, model: Model, cells: Sequence[Cell], all_cells: Sequence[Cell], name: str,
+    def _circuit(self, model: Model, steps: Sequence[Step], all_cells: Sequence[Cell], name: str,
                  prepare: bool) -> Any:
         """One circuit; ``prepare`` starts it with the ``|+⟩^n`` preparation (runs, not unit cells)."""
         from hrnnc.targets.tket_target.circuit_builder import build_circuit, circuit_json, to_cz, to_native
 
         a, synthesis, width = self._setup(model, all_cells)
-        low = Lowering(model.size, float_bindings(model), synthesis, self.measure)
+        raw = lower_steps(model, [(step.cell, step.args) for step in steps], evaluator(float_bindings(model)))
+        optimize = self.optimize and prepare  # unit cells are emitted as written
+        run = optimize_run(raw) if optimize else raw
+        low = Lowering(model.size, synthesis, self.measure, schedule=optimize)
         if prepare:
             low.ops.extend(("h", j) for j in range(model.size))
-        for cell in cells:
-            low.cell(cell)
-        low.flush()
+        low.run(run)
+        if optimize:
+            self._optimizer[model.name] = optimizer_report(raw, run)
         record: list[dict[str, Any]] = []
         circ = to_native(build_circuit(low.ops, width, low.bits, name, record), a)
         if self.gateset == "cz":
@@ -132,18 +138,21 @@ class TketTarget(Target):
         """The circuit of the run over ``inputs``, or ``{token: unit cell}`` when None."""
         self.require("pytket")
         self._json.clear()
+        self._optimizer.clear()
         a = props.get(NATIVE_ARITY) or resolve_arity(model, self.arity)
         over = props.get(OVER_ARITY_EDGES) or ()
         if inputs is None:
+            require_unit_cells(model, self.name)
             cells = {tok: model.cell_for(tok) for tok in model.alphabet}
-            obj: Any = {tok: self._circuit(model, [cell], list(model.cells), f"{model.name}_{tok}", False)
+            obj: Any = {tok: self._circuit(model, [Step(tok, cell)], list(model.cells), f"{model.name}_{tok}", False)
                         for tok, cell in cells.items() if cell is not None}
         else:
-            run = unroll(model, inputs)
-            obj = self._circuit(model, run, run, model.name, True)
+            run = unroll_steps(model, inputs)
+            obj = self._circuit(model, run, [step.cell for step in run], model.name, True)
         self._notes.clear()
         self._notes[id(obj)] = (obj, {"arity": a, "decomposed_edges": [
-            {"sites": list(sites), "line": line} for sites, line in over]})
+            {"sites": list(sites), "line": line} for sites, line in over],
+            "optimizer": self._optimizer.get(model.name)})
         return obj
 
     # -- output --------------------------------------------------------------------------
@@ -202,4 +211,7 @@ class TketTarget(Target):
         out["decomposed_edges"] = len(edges)
         for i, edge in enumerate(edges):
             out[f"decomposed_edge_{i + 1}"] = f"{{{' '.join(map(str, edge['sites']))}}} at line {edge['line']}"
+        if info.get("optimizer") is not None:
+            out["native_layers"] = out["multi_qubit_depth"]
+            out["optimizer"] = info["optimizer"]
         return out

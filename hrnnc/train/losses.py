@@ -1,0 +1,234 @@
+"""Training losses with exact gradients: negative log-likelihood and MMD (qubit models).
+
+* :class:`NegativeLogLikelihood`: the mean of ``-log P(y | x)`` over the data (counts
+  weight repeated sequences), each term along its own branch (:mod:`.qubit`).
+* :class:`MaximumMeanDiscrepancy`: for each distinct input sequence ``x`` of the data,
+  ``MMD²(P_θ(·|x), P̂(·|x))`` with a named :class:`Kernel` on output vectors, averaged with
+  the data's weight of ``x``. The model side is exact: its outcome strings come from the
+  simulator's exact distribution and each one's probability and gradient from its branch.
+
+Every loss maps a dict of param values to ``(loss, gradient)``; the gradient is ordered as
+:attr:`Loss.names` (the model's params in declaration order).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+
+import numpy as np
+
+from hrnnc.diagnostics import Code, ConfigurationError, TrainingError, error
+from hrnnc.ir import RegisterKind, unroll_steps
+from hrnnc.sim.program import cell_ops, merge_ops
+from hrnnc.train.dual import Dual, dual_bindings
+from hrnnc.train.qubit import BranchWalker
+
+if TYPE_CHECKING:
+    from hrnnc.data import Dataset, InputToken, Record
+    from hrnnc.ir import Bindings, Cell, Expr, Model
+    from hrnnc.sim.program import Op
+
+MAX_MMD_OUTCOMES = 1 << 12
+"""Most outcome strings per input sequence that the exact qubit MMD enumerates."""
+
+KERNELS = ("gaussian", "polynomial")
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """A kernel on output vectors (bits as 0/1, or reals).
+
+    ``gaussian``: ``k(y, y') = exp(-‖y − y'‖² / (2σ²))`` (for bits ``‖y − y'‖²`` is the
+    Hamming distance); ``polynomial``: ``k(y, y') = (1 + y·y')^d``.
+    """
+
+    name: str = "gaussian"
+    bandwidth: float = 1.0
+    """σ of the Gaussian kernel."""
+    degree: int = 2
+    """d of the polynomial kernel."""
+
+    def __post_init__(self) -> None:
+        if self.name not in KERNELS:
+            raise ConfigurationError([error(Code.E0722, f"unknown kernel {self.name!r}; "
+                                                        f"choose {' or '.join(KERNELS)}")])
+        if not (isinstance(self.bandwidth, (int, float)) and math.isfinite(self.bandwidth) and self.bandwidth > 0):
+            raise ConfigurationError([error(Code.E0722, f"kernel bandwidth must be a positive number, "
+                                                        f"not {self.bandwidth!r}")])
+        if isinstance(self.degree, bool) or not isinstance(self.degree, int) or self.degree < 1:
+            raise ConfigurationError([error(Code.E0722, f"kernel degree must be a positive integer, "
+                                                        f"not {self.degree!r}")])
+
+    def matrix(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """``K[i, j] = k(a_i, b_j)`` for rows of ``a`` and ``b``."""
+        if self.name == "gaussian":
+            d2 = (a * a).sum(1)[:, None] + (b * b).sum(1)[None, :] - 2.0 * a @ b.T
+            return np.exp(-np.maximum(d2, 0.0) / (2.0 * self.bandwidth ** 2))
+        return (1.0 + a @ b.T) ** self.degree
+
+
+def _steps(model: Model, inputs: Sequence[InputToken]) -> list[tuple[Cell, tuple[tuple[str, float], ...]]]:
+    """The cell and bound token arguments of each input, in time order."""
+    return [(step.cell, step.args) for step in unroll_steps(model, inputs)]
+
+
+def _value(bindings: Bindings[Dual], args: tuple[tuple[str, float], ...]) -> Callable[[Expr], Dual]:
+    """The evaluator of one step's expressions (params, consts and the step's arguments)."""
+    return functools.partial(bindings, args=dict(args)) if args else bindings
+
+
+def _keep(angle: Dual) -> Dual | None:
+    return None if angle.is_zero() else angle
+
+
+class Loss(ABC):
+    """A differentiable loss of a model's params on a data set."""
+
+    def __init__(self, model: Model, data: Dataset):
+        if model.kind is not RegisterKind.QUBITS:
+            raise TrainingError([error(Code.E0723, f"model '{model.name}' has qumodes: exact likelihood and "
+                                                   "MMD training are implemented for qubit models")])
+        self.model = model
+        self.data = data
+        self.names = tuple(p.name for p in model.params)
+        self._groups: dict[tuple[InputToken, ...], list[int]] = {}
+        for i, record in enumerate(data.records):
+            self._groups.setdefault(record.inputs, []).append(i)
+
+    def _ops(self, values: Mapping[str, float]) -> Callable[[Sequence[InputToken]], tuple[Op, ...]]:
+        """Lowering of input sequences with dual angles (each cell and argument tuple evaluated once)."""
+        bindings = dual_bindings(self.model, self.names, values)
+        templates: dict[tuple[int, tuple[tuple[str, float], ...]], list[Any]] = {}
+
+        def lower(inputs: Sequence[InputToken]) -> tuple[Op, ...]:
+            items: list[Any] = []
+            for cell, args in _steps(self.model, inputs):
+                key = (id(cell), args)
+                if key not in templates:
+                    templates[key] = cell_ops(cell, _value(bindings, args))
+                items.extend(templates[key])
+            return merge_ops(items, _keep)
+
+        return lower
+
+    def _walker(self, ops: tuple[Op, ...]) -> BranchWalker:
+        return BranchWalker(self.model.size, ops, len(self.names))
+
+    @abstractmethod
+    def __call__(self, values: Mapping[str, float], index: np.ndarray | None = None,
+                 weights: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+        """Loss and gradient on the records at ``index`` (all by default) with ``weights``
+        (their counts by default)."""
+
+
+def _zero_probability(record: Record, model: Model, output: int | None) -> TrainingError:
+    where = f"line {record.line}" if record.line else "a record"
+    at = f" (output {output + 1} is impossible)" if output is not None else ""
+    return TrainingError([error(
+        Code.E0720, f"the sequence at {where} has probability zero under model '{model.name}'{at}: inputs "
+                    f"'{record.input_text()}', outputs {''.join(str(int(v)) for v in record.outputs)}; its "
+                    "negative log-likelihood is infinite. Train with --loss mmd, or start from other param values")])
+
+
+class NegativeLogLikelihood(Loss):
+    """Mean ``-log P(outputs | inputs)`` over the (weighted) records."""
+
+    def per_record(self, values: Mapping[str, float], index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``log P`` of each record at ``index`` and the gradients (rows)."""
+        lower = self._ops(values)
+        logs = np.empty(len(index))
+        grads = np.empty((len(index), len(self.names)))
+        walkers: dict[tuple[InputToken, ...], BranchWalker] = {}
+        for row, i in enumerate(index):
+            record = self.data.records[int(i)]
+            walker = walkers.get(record.inputs)
+            if walker is None:
+                walker = walkers[record.inputs] = self._walker(lower(record.inputs))
+            result = walker.log_prob([int(v) for v in record.outputs])
+            if math.isinf(result.log_prob):
+                raise _zero_probability(record, self.model, result.impossible_at)
+            logs[row], grads[row] = result.log_prob, result.grad
+        return logs, grads
+
+    def __call__(self, values: Mapping[str, float], index: np.ndarray | None = None,
+                 weights: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+        """Loss and gradient on the records at ``index`` (all by default) with ``weights``
+        (their counts by default)."""
+        index = np.arange(len(self.data)) if index is None else np.asarray(index)
+        weights = self.data.counts[index].astype(float) if weights is None else np.asarray(weights, dtype=float)
+        logs, grads = self.per_record(values, index)
+        total = float(weights.sum())
+        return float(-(weights @ logs) / total), -(weights @ grads) / total
+
+
+class MaximumMeanDiscrepancy(Loss):
+    """``Σ_x w_x MMD²(P_θ(·|x), P̂(·|x))`` with a :class:`Kernel`; exact in the model's distribution."""
+
+    def __init__(self, model: Model, data: Dataset, kernel: Kernel | None = None):
+        super().__init__(model, data)
+        self.kernel = kernel or Kernel()
+
+    def __call__(self, values: Mapping[str, float], index: np.ndarray | None = None,
+                 weights: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+        from hrnnc.sim.qubit import exact_distribution
+
+        index = np.arange(len(self.data)) if index is None else np.asarray(index)
+        weights = self.data.counts[index].astype(float) if weights is None else np.asarray(weights, dtype=float)
+        chosen: dict[tuple[InputToken, ...], list[tuple[int, float]]] = {}
+        for i, w in zip(index, weights):
+            chosen.setdefault(self.data.records[int(i)].inputs, []).append((int(i), float(w)))
+        total = float(weights.sum())
+        lower = self._ops(values)
+        loss, grad = 0.0, np.zeros(len(self.names))
+        for inputs, members in chosen.items():
+            tokens = [name if not args else (name, args) for name, args in inputs]
+            support = exact_distribution(self.model, tokens, values)
+            if len(support) > MAX_MMD_OUTCOMES:
+                shown = " ".join(name for name, _ in inputs)
+                raise TrainingError([error(Code.E0723, f"the exact MMD enumerates the model's outcome strings, and "
+                                                       f"'{shown}' has {len(support):,} (more than "
+                                                       f"{MAX_MMD_OUTCOMES:,}); use --loss nll")])
+            walker = self._walker(lower(inputs))
+            strings = list(support)
+            probs, dprobs = np.zeros(len(strings)), np.zeros((len(strings), len(self.names)))
+            for row, bits in enumerate(strings):
+                result = walker.log_prob([int(c) for c in bits])
+                if not math.isinf(result.log_prob):
+                    probs[row] = math.exp(result.log_prob)
+                    dprobs[row] = probs[row] * result.grad
+            model_y = np.array([[int(c) for c in s] for s in strings], dtype=float).reshape(len(strings), -1)
+            data_y = np.array([self.data.records[i].outputs for i, _ in members], dtype=float)
+            data_y = data_y.reshape(len(members), -1)
+            data_w = np.array([w for _, w in members])
+            group = float(data_w.sum())
+            data_p = data_w / group
+            k_mm = self.kernel.matrix(model_y, model_y)
+            k_md = self.kernel.matrix(model_y, data_y)
+            k_dd = self.kernel.matrix(data_y, data_y)
+            mmd2 = probs @ k_mm @ probs - 2.0 * probs @ k_md @ data_p + data_p @ k_dd @ data_p
+            d_mmd2 = dprobs.T @ (2.0 * k_mm @ probs - 2.0 * k_md @ data_p)
+            loss += group / total * float(mmd2)
+            grad += group / total * d_mmd2
+        return loss, grad
+
+
+def make_loss(model: Model, data: Dataset, loss: str = "nll", kernel: Kernel | None = None) -> Loss:
+    """The loss named ``nll`` or ``mmd``.
+
+    Raises:
+        ConfigurationError: Another name (E0722).
+        TrainingError: The model cannot be trained with it (E0723).
+    """
+    if loss == "nll":
+        return NegativeLogLikelihood(model, data)
+    if loss == "mmd":
+        return MaximumMeanDiscrepancy(model, data, kernel)
+    raise ConfigurationError([error(Code.E0722, f"unknown loss {loss!r}; choose nll or mmd")])
+
+
+__all__ = ["KERNELS", "MAX_MMD_OUTCOMES", "Kernel", "Loss", "MaximumMeanDiscrepancy", "NegativeLogLikelihood",
+           "make_loss"]
