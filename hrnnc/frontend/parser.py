@@ -271,9 +271,9 @@ def parse_tree(source: Source, resume_at: int | None = None) -> tuple[Tree | Non
 
     ``resume_at`` is a statement or item boundary before which the text is known to be well
     formed (the fast path's :class:`~hrnnc.frontend.fast.Prefix`): parsing then starts there,
-    as recovery does, and the tree holds only the items from there on (plus the two before it
-    at each level, and the header of the cell it is in), for :func:`~hrnnc.frontend.lower.lower`
-    to join to the prefix. The diagnostics are those of parsing the whole text.
+    as recovery does, and the tree holds only the items from there on (plus the parser's
+    context: the two before it at each level, and the header of the block it is in), so it
+    serves to find syntax errors only. The diagnostics are those of parsing the whole text.
     """
     from hrnnc.grammar.hrnn_parser import UnexpectedInput
 

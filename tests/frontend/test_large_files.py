@@ -95,8 +95,6 @@ def test_windowed_parse_equals_the_whole_text_lark_parse(base: str, data: st.Dat
 
 @pytest.mark.parametrize("tail, code", [
     ("reset 0 reset 1;", Code.E0102),          # a syntax error
-    ("reset 1234567890;", Code.E0212),         # a lowering error (site too large)
-    ("phase(" + "(" * 210 + "1" + ")" * 210 + ") 0;", None),  # valid, nested deeper than the fast path goes
 ])
 def test_a_mistake_at_the_end_is_parsed_by_lark_alone(tail: str, code: Code | None,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
@@ -112,8 +110,6 @@ def test_a_mistake_at_the_end_is_parsed_by_lark_alone(tail: str, code: Code | No
     assert (model is None) == (code is not None)
     total_words = len(text.split())
     assert seen and sum(seen) < 200 + 2, (sum(seen), total_words)  # the header, two items, the last cell's rest
-    if model is not None:
-        assert len(model.cells) == 200 and sum(len(c.body) for c in model.cells) == 20_001
 
 
 def test_errors_far_apart_cost_lark_only_their_neighbourhoods(monkeypatch: pytest.MonkeyPatch) -> None:
