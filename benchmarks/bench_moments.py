@@ -24,6 +24,7 @@ import math
 import random
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -99,7 +100,7 @@ def part_c(seed: int) -> None:
     from hrnnc.sim import qumode
     from hrnnc.sim.qumode import Grid
 
-    model = hrnnc.parse("examples/cubic_modes.hrnn")
+    model = hrnnc.parse(Path("examples/cubic_modes.hrnn"))
     grid, r = Grid(), 0.5
 
     def stats(values: np.ndarray, dens: np.ndarray) -> tuple[float, float]:

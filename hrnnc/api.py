@@ -9,13 +9,16 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from hrnnc.diagnostics import (
     CheckFailedError,
     Code,
+    ConfigurationError,
     Diagnostic,
+    Note,
+    ParseFailedError,
     Severity,
     TargetError,
     error,
 )
 from hrnnc.frontend import parse_file, parse_text
-from hrnnc.ir import Model, split_inputs, unroll
+from hrnnc.ir import EvaluationError, Model, split_inputs, unroll
 from hrnnc.passes import PassManager, PropertySet
 from hrnnc.passes.pipelines import check_passes, semantic_passes
 
@@ -23,28 +26,53 @@ if TYPE_CHECKING:
     from hrnnc.targets import Target
 
 
-def _looks_like_path(text: str) -> bool:
-    """A one-line string that names an existing file or ends in ``.hrnn``."""
-    if not text or "\n" in text or "{" in text or "\x00" in text or len(text) > 4096:
-        return False
-    return text.endswith(".hrnn") or text == "-" or Path(text).is_file()
+def parse(source: str | Path | None = None, *, text: str | None = None, path: str | Path | None = None,
+          name: str | None = None) -> Model:
+    """Parse a model from its text or from a file; which one is always explicit.
 
+    ``parse("hrnn m { … }")`` and ``parse(text=…)`` parse the string itself: a string is never
+    taken for a file name, so text from an untrusted source cannot make hrnnc read a file.
+    ``parse(Path("m.hrnn"))`` and ``parse(path="m.hrnn")`` read the file (``"-"``: standard input).
 
-def parse(text_or_path: str | Path, *, name: str | None = None) -> Model:
-    """Parse a model from text or from a file path.
-
-    A :class:`~pathlib.Path`, or a one-line string without ``{``, is read as a file;
-    anything else is model text.
+    Args:
+        source: Model text (``str``) or a file (``pathlib.Path``).
+        text: Model text, by keyword.
+        path: A file to read, by keyword.
+        name: The name diagnostics give to ``text`` (default ``<string>``).
 
     Raises:
         ParseFailedError: Syntax or lowering errors; ``.diagnostics`` holds them all.
+        ConfigurationError: Not exactly one of ``source``, ``text``, ``path`` was given.
     """
-    if isinstance(text_or_path, Path) or _looks_like_path(text_or_path):
-        return parse_file(text_or_path)
-    return parse_text(text_or_path, name or "<string>")
+    given = [value for value in (source, text, path) if value is not None]
+    if len(given) != 1:
+        raise ConfigurationError("parse takes exactly one of: model text, a pathlib.Path, text=…, path=…")
+    if path is not None or isinstance(source, Path):
+        return parse_file(path if path is not None else source)  # type: ignore[arg-type]
+    body = text if text is not None else source
+    if not isinstance(body, str):
+        raise ConfigurationError(f"model text must be a str, not {type(body).__name__}")
+    try:
+        return parse_text(body, name or "<string>")
+    except ParseFailedError as exc:
+        if _names_a_file(body):
+            raise ParseFailedError(_with_path_hint(exc.diagnostics)) from None
+        raise
+
+
+def _names_a_file(text: str) -> bool:
+    """A one-line string ending in ``.hrnn``: probably a file name given as text (never opened)."""
+    return "\n" not in text and text.strip().endswith(".hrnn")
+
+
+def _with_path_hint(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+    hint = Note("a str is model text, never a file name; to read a file pass pathlib.Path(...) or path=...")
+    first, *rest = diagnostics
+    return (Diagnostic(first.code, first.message, first.span, first.severity, (*first.notes, hint)), *rest)
 
 
 def as_model(model: Model | str | Path) -> Model:
+    """A model as given, or parsed from text (``str``) or a file (``Path``)."""
     return model if isinstance(model, Model) else parse(model)
 
 
@@ -85,7 +113,7 @@ def check(model: Model | str | Path, *, strict: bool = False, **closure_options:
     """Run every check of ``hrnnc check`` (semantics, degree, Lie closure).
 
     Args:
-        model: A model, or text/path to parse.
+        model: A model, model text (``str``) or a file (``pathlib.Path``).
         strict: Turn "trainability not certified" into an error (E0402).
         closure_options: Options of the closure pass (e.g. ``max_dim``).
     """
@@ -113,7 +141,7 @@ def compile(
     """Compile a model for a target.
 
     Args:
-        model: A model, or text/path to parse.
+        model: A model, model text (``str``) or a file (``pathlib.Path``).
         target: A target name (``qiskit``, ``tket``, ``sf``) or a configured Target.
         inputs: Input tokens (a string is split on whitespace); None gives the unit cells.
         params: Param values overriding the file's initial values; the result is then
@@ -151,7 +179,18 @@ def compile(
     tokens = None if inputs is None else split_inputs(inputs)
     if tokens is not None:
         unroll(model, tokens)
-    return tgt.emit(model, props, tokens)
+    try:
+        return tgt.emit(model, props, tokens)
+    except (EvaluationError, OverflowError, ZeroDivisionError) as exc:
+        raise _unrepresentable(tgt.name, exc) from None
+
+
+def _unrepresentable(target: str, exc: ArithmeticError) -> TargetError:
+    """E0505: a value the model checker accepts (finite in float arithmetic) that the target's own
+    arithmetic cannot hold, e.g. Qiskit's symbolic ``g / 1e-300`` or an SF gate argument past 1e308."""
+    span = getattr(getattr(exc, "node", None), "span", None)
+    return TargetError([error(Code.E0505, f"the '{target}' target cannot represent this value: "
+                              f"{exc or type(exc).__name__}; scale the expression into a moderate range", span)])
 
 
 def simulate(
@@ -166,6 +205,10 @@ def simulate(
 
     ``params`` override the file's initial values (E0701 for an unknown name, E0702 for a
     value that is not a finite number).
+
+    Raises:
+        ConfigurationError: An invalid option (E0006).
+        SimulationError: The run does not fit in memory, or lost its numerical precision (E06xx).
     """
     from hrnnc.params import resolve_params
     from hrnnc.sim import run_simulation

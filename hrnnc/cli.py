@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from hrnnc import __version__
@@ -39,32 +38,15 @@ class UsageError(Exception):
 
 
 def write_atomic(path: str, text: str | bytes) -> None:
-    """Write ``text`` (or bytes, for pictures) to ``path`` through a temporary file in the same folder and a rename.
+    """Write ``text`` (or bytes, for pictures) to ``path`` safely: atomic, symlinks followed, mode kept,
+    devices and FIFOs written through (see :mod:`hrnnc.outfile`).
 
     Raises:
-        HrnncError: The folder is not writable (E0004); nothing is left behind.
+        HrnncError: The path cannot be written (E0004); nothing is left behind.
     """
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".hrnnc-", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise HrnncError([error(Code.E0004, f"cannot write {path}: {exc.strerror or exc}")]) from None
-    try:
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as binary:
-                binary.write(text)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise HrnncError([error(Code.E0004, f"cannot write {path}: {exc.strerror or exc}")]) from None
-        raise
+    from hrnnc.outfile import write_file
+
+    write_file(path, text)
 
 
 def emit_text(text: str, output: str | None) -> None:
@@ -74,9 +56,10 @@ def emit_text(text: str, output: str | None) -> None:
         write_atomic(output, text if text.endswith("\n") else text + "\n")
 
 
-def print_diagnostics(diags: Sequence[Diagnostic]) -> None:
+def print_diagnostics(diags: Sequence[Diagnostic], origin: str | None = None) -> None:
     for diag in sorted(diags, key=sort_key):
-        print(render(diag), file=sys.stderr)
+        named = origin is not None and diag.code is not Code.E0004 and origin not in diag.message
+        print(render(diag, origin if named else None), file=sys.stderr)
     errors = sum(1 for d in diags if d.severity is Severity.ERROR)
     warnings = sum(1 for d in diags if d.severity is Severity.WARNING)
     if errors or warnings:
@@ -476,6 +459,13 @@ def _natural_int(text: str) -> int:
     return value
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError("must be a finite number")
+    return value
+
+
 def _index_list(text: str) -> list[int]:
     try:
         values = [int(part) for part in text.split(",") if part.strip()]
@@ -493,8 +483,12 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
-    """The argument parser, and for each target-specific option its owning target."""
+def build_parser(with_targets: bool = True) -> tuple[argparse.ArgumentParser, dict[str, str]]:
+    """The argument parser, and for each target-specific option its owning target.
+
+    ``with_targets=False`` leaves out the targets' own ``compile`` options: loading a target
+    imports its lowering (numpy, …), which ``hrnnc --help`` or ``hrnnc check`` do not need.
+    """
     from hrnnc.targets import target_class, target_names
 
     parser = argparse.ArgumentParser(
@@ -507,7 +501,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--format", choices=("text", "json", "github"), default="text")
     p.add_argument("--strict", action="store_true", help="fail when trainability is not certified")
     p.add_argument("--max-dim", type=_positive_int, help="dimension cap of the Lie closure (default 20000)")
-    p.add_argument("--time-budget", type=float, help="seconds the Lie closure may take (default 10)")
+    p.add_argument("--time-budget", type=_positive_float, help="seconds the Lie closure may take (default 10)")
     p.add_argument("--basis", action="store_true", help="print a basis of the dynamical Lie algebra")
 
     p = sub.add_parser("fmt", help="print a model in canonical form (or check / rewrite several)")
@@ -533,10 +527,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
                    help="print resource counts (to stdout with -o, else to stderr)")
     p.add_argument("--measure", choices=("inplace", "ancilla"), default=None,
                    help="qubit stabilizer lowering (default inplace)")
-    p.add_argument("--squeezing", type=float, default=None, metavar="R", help="qumode momentum squeezing r")
+    p.add_argument("--squeezing", type=_finite_float, default=None, metavar="R", help="qumode momentum squeezing r")
     add_param_options(p)
     owners: dict[str, str] = {}
-    for name in names:
+    for name in names if with_targets else ():
         try:
             cls = target_class(name)
         except Exception:  # a target that cannot load is reported when it is chosen
@@ -556,9 +550,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     p.add_argument("--format", choices=("text", "json", "jsonl"), default="text",
                    help="jsonl: one sampled sequence a line, the data format of 'hrnnc train' (needs --shots)")
     p.add_argument("-o", "--output", metavar="OUT")
-    p.add_argument("--squeezing", type=float, metavar="R", help="qumode momentum squeezing r")
+    p.add_argument("--squeezing", type=_finite_float, metavar="R", help="qumode momentum squeezing r")
     p.add_argument("--grid-points", type=_positive_int, metavar="P", help="qumode grid points per mode")
-    p.add_argument("--extent", type=float, metavar="X", help="qumode grid half-width")
+    p.add_argument("--extent", type=_finite_float, metavar="X", help="qumode grid half-width")
     p.add_argument("--moments", type=_positive_int, metavar="M",
                    help="qumodes: exact means, covariance and joint moments up to order M (Heisenberg picture)")
     p.add_argument("--observable", dest="observables", action="append", metavar="O",
@@ -608,8 +602,41 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, str]]:
     return parser, owners
 
 
+EXIT_INTERNAL = 3
+"""A bug in hrnnc itself (never a user mistake): a short "please report" line, no traceback."""
+
+def _internal_error(exc: BaseException) -> int:
+    import traceback
+
+    if os.environ.get("HRNNC_TRACEBACK"):
+        traceback.print_exception(exc, file=sys.stderr)
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    place = f" at {os.path.basename(where.filename)}:{where.lineno}" if where else ""
+    print(f"hrnnc: internal error: {type(exc).__name__}: {str(exc)[:300]}{place}\n"
+          f"hrnnc: this is a bug in hrnnc, not in your model; please report it with the command "
+          "and the input (set HRNNC_TRACEBACK=1 for the traceback)", file=sys.stderr)
+    return EXIT_INTERNAL
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser, owners = build_parser()
+    from hrnnc.outfile import prepare_standard_streams
+
+    saved = sys.stdout, sys.stderr
+    stdout = prepare_standard_streams()
+    try:
+        code = _run(argv)
+        stdout.flush()
+        return code
+    except HrnncError as exc:  # standard output itself failed (/dev/full)
+        print_diagnostics(exc.diagnostics)
+        return EXIT_DIAGNOSTICS
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser, owners = build_parser(with_targets="compile" in words)
     args = parser.parse_args(argv)
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "check": cmd_check, "fmt": cmd_fmt, "ir": cmd_ir, "targets": cmd_targets, "simulate": cmd_simulate,
@@ -624,13 +651,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hrnnc: error: {message}", file=sys.stderr)
         return EXIT_USAGE
     except HrnncError as exc:
-        print_diagnostics(exc.diagnostics)
+        print_diagnostics(exc.diagnostics, origin=_origin(args))
         return EXIT_DIAGNOSTICS
     except KeyboardInterrupt:
         print("hrnnc: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the one place a bug becomes exit 3 instead of a traceback
+        return _internal_error(exc)
+
+
+def _origin(args: argparse.Namespace) -> str | None:
+    """The file a command worked on, named in diagnostics that have no source span (E0218, E0601)."""
+    path = getattr(args, "file", None)
+    return None if path is None else ("<stdin>" if path == "-" else path)
 
 
 if __name__ == "__main__":

@@ -97,6 +97,7 @@ class Code(enum.Enum):
     E0004 = ("E0004", "output file cannot be written")
     E0005 = ("E0005", "formatting would lose a comment")
     E0006 = ("E0006", "invalid option or argument")
+    E0007 = ("E0007", "not valid hrnnc IR JSON")
     # E01xx: syntax
     E0101 = ("E0101", "unexpected character")
     E0102 = ("E0102", "unexpected token")
@@ -141,8 +142,11 @@ class Code(enum.Enum):
     E0504 = ("E0504", "unbound parameter")
     E0508 = ("E0508", "file holds several unit-cell programs")
     E0509 = ("E0509", "unit-cell file names collide")
+    E0505 = ("E0505", "value not representable in the target's arithmetic")
     # E06xx: simulation
     E0601 = ("E0601", "model too large to simulate in memory")
+    E0602 = ("E0602", "simulation result is not finite")
+    E0603 = ("E0603", "conditional state vanished on the simulation grid")
     E0610 = ("E0610", "moment order beyond the supported cap")
     E0611 = ("E0611", "a moment overflows a double at this squeezing")
     E0612 = ("E0612", "moments need a qumode model")
@@ -257,28 +261,71 @@ def _excerpt(span: Span) -> list[str]:
         text = text[lo : lo + _MAX_CARET_LINE]
         col -= lo
         width = min(width, len(text) - col + 1)
-    text = text.expandtabs(1)
+    text, col, width = _visible(text.expandtabs(1), col, width)
     number = str(line)
     pad = " " * len(number)
     return [f"{pad} |", f"{number} | {text}", f"{pad} | {' ' * (col - 1)}{'^' * max(1, width)}"]
 
 
-def render(diag: Diagnostic) -> str:
-    """``file:line:col: error[E0211]: message``, the source line, a caret, then notes."""
+def _visible_char(ch: str) -> str:
+    """A control character as printable text: ``\x1b`` → ``\\x1b``, DEL → ``\\x7f``, U+2028 → ``\\u2028``."""
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _is_control(ch: str) -> bool:
+    # Cc (C0, DEL, C1), bidi overrides and isolates (Trojan Source), line/paragraph separators.
+    code = ord(ch)
+    return code < 0x20 or 0x7F <= code < 0xA0 or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069 \
+        or code in (0x2028, 0x2029, 0x200E, 0x200F, 0x061C, 0xFEFF)
+
+
+def _visible(text: str, col: int, width: int) -> tuple[str, int, int]:
+    """Escape control characters in an echoed source line so that a terminal shows them, not obeys them.
+
+    ESC, CR, BEL and bidi controls would otherwise move the cursor, rewrite the line or reorder it;
+    the caret's column and width are moved to stay under the same characters.
+    """
+    if not any(_is_control(ch) for ch in text):
+        return text, col, width
+    out: list[str] = []
+    new_col, new_end = col, col + width
+    for index, ch in enumerate(text):
+        piece = _visible_char(ch) if _is_control(ch) else ch
+        out.append(piece)
+        grow = len(piece) - 1
+        if grow:
+            if index + 1 < col:
+                new_col += grow
+            if index + 1 < col + width:
+                new_end += grow
+    return "".join(out), new_col, max(1, new_end - new_col)
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character escaped (for names and messages echoed to a terminal)."""
+    return _visible(text, 1, 1)[0]
+
+
+def render(diag: Diagnostic, origin: str | None = None) -> str:
+    """``file:line:col: error[E0211]: message``, the source line, a caret, then notes.
+
+    ``origin`` names the file for a diagnostic without a span (``file: error[E0218]: …``).
+    """
     head = f"{diag.severity.value}[{diag.code.value}]: {diag.message}{diag.span.where if diag.span else ''}"
     lines: list[str] = []
     if diag.span is None:
-        lines.append(head)
+        lines.append(head if origin is None else f"{visible(origin)}: {head}")
     else:
         line, col = diag.span.start_line_col
-        lines.append(f"{diag.span.source.name}:{line}:{col}: {head}")
+        lines.append(f"{visible(diag.span.source.name)}:{line}:{col}: {head}")
         lines.extend(_excerpt(diag.span))
     for note in diag.notes:
         if note.span is None:
             lines.append(f"  = note: {note.message}")
         else:
             nline, ncol = note.span.start_line_col
-            lines.append(f"{note.span.source.name}:{nline}:{ncol}: note: {note.message}{note.span.where}")
+            lines.append(f"{visible(note.span.source.name)}:{nline}:{ncol}: note: {note.message}{note.span.where}")
             lines.extend(_excerpt(note.span))
     return "\n".join(lines)
 
@@ -290,11 +337,21 @@ def render_github(diag: Diagnostic) -> str:
     if diag.span is not None:
         line, col = diag.span.start_line_col
         end_line, end_col = diag.span.end_line_col
-        props = [f"file={diag.span.source.name}", f"line={line}", f"col={col}",
+        props = [f"file={_github_property(diag.span.source.name)}", f"line={line}", f"col={col}",
                  f"endLine={end_line}", f"endColumn={end_col + 1}"]
-    props.append(f"title={diag.code.value}")
-    message = (diag.message + (diag.span.where if diag.span else "")).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::{level} {','.join(props)}::{message}"
+    props.append(f"title={_github_property(diag.code.value)}")
+    message = diag.message + (diag.span.where if diag.span else "")
+    return f"::{level} {','.join(props)}::{_github_data(message)}"
+
+
+def _github_data(text: str) -> str:
+    """Escape a workflow command's message (``%``, CR, LF), as @actions/core's ``escapeData``."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    """Escape a workflow command's property value: the message rules plus ``:`` and ``,``."""
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def sort_key(diag: Diagnostic) -> tuple[int, int, str]:

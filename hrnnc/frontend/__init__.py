@@ -58,8 +58,10 @@ def read_source(path: str | Path) -> tuple[Source, list[Diagnostic]]:
     name = str(path)
     try:
         if name == "-":
-            data = sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1)
             name = "<stdin>"
+            if sys.stdin is None:  # started with standard input closed (<&-)
+                return Source(name, ""), [error(Code.E0001, "cannot read <stdin>: standard input is closed")]
+            data = sys.stdin.buffer.read(MAX_SOURCE_BYTES + 1)
         else:
             with open(path, "rb") as handle:
                 data = handle.read(MAX_SOURCE_BYTES + 1)

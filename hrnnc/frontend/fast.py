@@ -119,6 +119,17 @@ def _maker(cls: type) -> Callable[..., Any]:
 
 _site = _maker(Site)
 _num = _maker(Num)
+
+
+def _finite(text: str) -> float:
+    """A number literal's value; an overflowing one (``1e400``) is left to the full parser's E0216."""
+    value = float(text)
+    if value == _INF:
+        raise _Reject
+    return value
+
+
+_INF = float("inf")
 _name = _maker(Name)
 _neg = _maker(Neg)
 _binop = _maker(BinOp)
@@ -197,7 +208,7 @@ def _parse(source: Source) -> Model:
         if c in _DIGITS or (c == "." and len(t) > 1):
             s = starts[i]
             e = s + len(t)
-            return _num(float(t), source, s, e), 1, s, e, i + 1
+            return _num(_finite(t), source, s, e), 1, s, e, i + 1
         if t == "(":
             if nest >= _MAX_NESTING:
                 raise _Reject
@@ -240,7 +251,7 @@ def _parse(source: Source) -> Model:
             elif c in _DIGITS:
                 cs = starts[i]
                 ce = cs + len(t)
-                node = _num(float(t), source, cs, ce)
+                node = _num(_finite(t), source, cs, ce)
                 depth = 1
                 i += 1
             else:

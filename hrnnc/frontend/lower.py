@@ -47,6 +47,10 @@ if TYPE_CHECKING:
 MAX_SITE_DIGITS = 9
 
 
+def _shorten(text: str) -> str:
+    return text if len(text) <= 24 else text[:20] + "…"
+
+
 @dataclass(frozen=True, slots=True)
 class _Sized:
     """An expression with its tree height, so that depth is checked without recursion."""
@@ -102,8 +106,12 @@ class Lowering(Transformer_NonRecursive):  # type: ignore[misc]
     @v_args(meta=True)
     def number(self, meta: Meta, children: list[Any]) -> _Sized:
         tok = children[0]
-        # An overflowing literal becomes inf here and is reported by the check-values pass.
-        return _Sized(Num(float(str(tok)), self._tok_span(tok)), 1)
+        value = float(str(tok))
+        if value == float("inf"):  # rejected where written: no later printer or JSON sees inf
+            self._report(Code.E0216, f"the number {_shorten(str(tok))} is too large to be a finite float "
+                         "(the largest is about 1.8e308)", self._tok_span(tok))
+            value = 0.0
+        return _Sized(Num(value, self._tok_span(tok)), 1)
 
     @v_args(meta=True)
     def name(self, meta: Meta, children: list[Any]) -> _Sized:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hrnnc.diagnostics import Source, Span
+from hrnnc.diagnostics import Code, ParseFailedError, Source, Span, error
 from hrnnc.ir.expr import BinOp, Call, Expr, Name, Neg, Num
 from hrnnc.ir.nodes import (
     Arg,
@@ -103,7 +103,10 @@ class _Reader:
         if isinstance(raw, bool):
             raise ValueError("booleans are not expressions")
         if isinstance(raw, (int, float)):
-            return Num(float(raw))
+            value = float(raw)
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError(f"the number {raw!r} is not finite")
+            return Num(value)
         if isinstance(raw, str):
             return Name(raw)
         if "neg" in raw:
@@ -132,14 +135,33 @@ class _Reader:
         raise ValueError(f"unknown statement op {op!r}")
 
 
+class MalformedIRError(ParseFailedError, ValueError):
+    """The text is not hrnnc IR JSON (E0007); a ValueError too, as before it had a code."""
+
+
 def from_dict(data: dict[str, Any], source: Source | None = None) -> Model:
     """Rebuild a model; spans are restored only when the source text is given.
 
     Raises:
-        ValueError: The data is not hrnnc IR of a known version.
+        MalformedIRError: The data is not hrnnc IR of a known version (E0007).
     """
+    try:
+        return _from_dict(data, source)
+    except MalformedIRError:
+        raise
+    except (KeyError, TypeError, IndexError, AttributeError, ValueError, RecursionError) as exc:
+        raise _malformed(f"{type(exc).__name__}: {exc}" if isinstance(exc, KeyError) else str(exc)) from None
+
+
+def _malformed(reason: str) -> MalformedIRError:
+    return MalformedIRError([error(Code.E0007, f"not valid hrnnc IR: {reason}")])
+
+
+def _from_dict(data: Any, source: Source | None) -> Model:
+    if not isinstance(data, dict):
+        raise _malformed(f"the top level is a JSON {type(data).__name__}, not an object")
     if data.get("hrnnc_ir") != FORMAT_VERSION:
-        raise ValueError(f"not hrnnc IR version {FORMAT_VERSION}")
+        raise _malformed(f"'hrnnc_ir' is {data.get('hrnnc_ir')!r}, not version {FORMAT_VERSION}")
     r = _Reader(source)
     decls = tuple(
         Param(d["name"], r.expr(d["value"]), r.span(d.get("span")))
@@ -156,8 +178,20 @@ def from_dict(data: dict[str, Any], source: Source | None = None) -> Model:
     return Model(str(data["name"]), register, Degree(int(data["degree"])), decls, cells)
 
 
+def _no_constant(name: str) -> Any:
+    raise _malformed(f"{name} is not a JSON number (IR numbers are finite)")
+
+
 def from_json(text: str, source: Source | None = None) -> Model:
+    """Parse :func:`to_json`'s output.
+
+    Raises:
+        MalformedIRError: Not JSON, not hrnnc IR, or a non-finite number (E0007).
+    """
     try:
-        return from_dict(json.loads(text), source)
-    except (KeyError, TypeError, IndexError) as exc:
-        raise ValueError(f"malformed hrnnc IR: {exc}") from None
+        data = json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        raise _malformed("the JSON is nested too deeply") from None
+    except json.JSONDecodeError as exc:
+        raise _malformed(f"not JSON: {exc}") from None
+    return from_dict(data, source)

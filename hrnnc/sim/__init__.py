@@ -59,7 +59,7 @@ def run_simulation(
         tokens: Input tokens (a string is split on whitespace).
         shots: Number of shots to sample; None gives the exact result (qubits: the output
             distribution; qumodes: a density table per output).
-        seed: Seed of the sampler (numpy ``default_rng``).
+        seed: Seed of the sampler (numpy ``default_rng``); only with ``shots`` (ConfigurationError otherwise).
         params: Param values overriding the initial values.
         options: ``progress`` (bool, default True: a bar on stderr, only on a terminal);
             for qumodes ``squeezing`` (r, default :data:`DEFAULT_SQUEEZING`),
@@ -85,6 +85,9 @@ def run_simulation(
         raise _bad_option("shots must be non-negative")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
         raise _bad_option(f"seed must be a non-negative integer, not {seed!r}")
+    if seed is not None and not shots:
+        raise _bad_option("a seed applies only with shots: the exact result involves no randomness "
+                          "(add shots, or drop the seed)")
     opts = {k: v for k, v in options.items() if v is not None}
     progress = bool(opts.pop("progress", True))
     moment_opts = {k: opts.pop(k) for k in MOMENT_OPTIONS if k in opts}
@@ -97,8 +100,29 @@ def run_simulation(
     if shots:
         _check_shot_memory(shots, len(outputs), model.kind)
     if model.kind is RegisterKind.QUBITS:
-        return _run_qubits(model, toks, outputs, shots, seed, params, progress)
-    return _run_qumodes(model, toks, outputs, shots, seed, params, progress, opts)
+        result = _run_qubits(model, toks, outputs, shots, seed, params, progress)
+    else:
+        result = _run_qumodes(model, toks, outputs, shots, seed, params, progress, opts)
+    _require_finite(result)
+    return result
+
+
+def _require_finite(result: SimulationResult) -> None:
+    """E0602 rather than a table of ``nan`` (and ``NaN`` in JSON, which is not JSON)."""
+    import math
+
+    from hrnnc.diagnostics import Code, SimulationError, error
+
+    numbers: list[float] = list((result.distribution or {}).values())
+    for d in result.densities or ():
+        numbers += [d.mean, d.std, *d.values, *d.density]
+    for sample in result.samples or ():
+        if not isinstance(sample, str):
+            numbers += [float(v) for v in sample]
+    if not all(math.isfinite(v) for v in numbers):
+        raise SimulationError([error(Code.E0602, "the simulation produced values that are not finite numbers: "
+                                     "an angle or weight is too large for the grid or the float range; "
+                                     "use smaller values")])
 
 
 def _grid_fits(model: Model, opts: Mapping[str, Any]) -> bool:

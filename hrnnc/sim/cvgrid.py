@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hrnnc.diagnostics import Code, SimulationError, error
+
 DTYPE = np.complex128
 MIXTURE_TOLERANCE = 1e-12
 """Trace weight a mixture may drop when :func:`trace_out` compresses it (its trace-norm error)."""
@@ -46,8 +48,9 @@ class Grid:
     def __post_init__(self) -> None:
         if int(self.points) != self.points or self.points < 8 or self.points % 2:
             raise ValueError(f"grid points must be an even integer ≥ 8, not {self.points}")
-        if self.extent is not None and not (math.isfinite(self.extent) and self.extent > 0):
-            raise ValueError(f"grid extent must be a positive number, not {self.extent}")
+        low, high = EXTENT_RANGE
+        if self.extent is not None and not (math.isfinite(self.extent) and low <= self.extent <= high):
+            raise ValueError(f"grid extent must be a number from {low:g} to {high:g}, not {self.extent}")
 
     def half_width(self, squeezing: float) -> float:
         """``L``: the given extent, or the automatic choice for ``squeezing``."""
@@ -75,10 +78,36 @@ class Grid:
         return 2.0 * np.pi * np.fft.fftfreq(self.points, self.spacing(squeezing))
 
 
+MAX_SQUEEZING = 12.0
+"""Largest squeezing r (104 dB; experiments reach r ≈ 1.7): the automatic window ``7·e^r/√2`` then
+stays inside :data:`EXTENT_RANGE`."""
+EXTENT_RANGE = (1e-3, 1e6)
+"""Allowed grid half-widths: narrower windows hold nothing, wider ones overflow ``q³`` phases."""
+
+
+class VanishedStateError(SimulationError, ValueError):
+    """E0603: a homodyne outcome where the grid state has no amplitude (a ValueError too, as before)."""
+
+
+class NonFiniteStateError(SimulationError, ValueError):
+    """E0602: the grid state holds NaN or inf."""
+
+
+def _not_finite() -> NonFiniteStateError:
+    return NonFiniteStateError([error(Code.E0602, "the qumode state is no longer finite on the grid: a gate "
+                                      "argument is too large for the float range; use smaller angles")])
+
+
+def require_finite(values: np.ndarray) -> None:
+    """E0602 when a phase exponent or state holds NaN or inf (``phase(1e308) 0 0``)."""
+    if not np.isfinite(values).all():
+        raise _not_finite()
+
+
 def check_squeezing(squeezing: float) -> float:
     r = float(squeezing)
-    if not (math.isfinite(r) and r >= 0):
-        raise ValueError(f"squeezing must be a non-negative number, not {squeezing}")
+    if not (math.isfinite(r) and 0 <= r <= MAX_SQUEEZING):
+        raise ValueError(f"squeezing must be a number from 0 to {MAX_SQUEEZING:g}, not {squeezing}")
     return r
 
 
@@ -98,8 +127,12 @@ def normalize(psi: np.ndarray, dq: float, batch: int = 0) -> float:
     """Normalize in place on the grid; returns the squared norm before."""
     flat = psi.reshape(-1).view(np.float64)
     norm2 = float(np.einsum("i,i->", flat, flat)) * dq ** (psi.ndim - batch)
+    if not math.isfinite(norm2):
+        raise _not_finite()
     if norm2 <= 0.0:
-        raise ValueError("the conditional state vanished on the grid (outcome outside the window)")
+        raise VanishedStateError([error(Code.E0603, "the conditional state vanished on the grid: the outcome lies "
+                                        "where the state has no amplitude; lower --squeezing or widen the grid "
+                                        "(--extent, --grid-points)")])
     psi *= 1.0 / math.sqrt(norm2)
     return norm2
 

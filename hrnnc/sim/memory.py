@@ -34,6 +34,8 @@ def available_bytes() -> int:
 def format_bytes(count: int) -> str:
     """``17179869184`` → ``"16 GiB (17,179,869,184 bytes)"``."""
     units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+    if count.bit_length() > 80:  # beyond any machine (and beyond float for 2^1100): say its size class
+        return f"about 2^{count.bit_length() - 1} bytes"
     value = float(count)
     unit = 0
     while value >= 1024 and unit < len(units) - 1:

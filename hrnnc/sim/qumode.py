@@ -164,7 +164,10 @@ class _State:
         return other
 
     def phase_factor(self, op: _Phases) -> np.ndarray:
-        return np.exp(1j * cvgrid.phase_exponent(self.q, list(op.terms), self.n))
+        with np.errstate(over="ignore", invalid="ignore"):
+            exponent = cvgrid.phase_exponent(self.q, list(op.terms), self.n)
+        cvgrid.require_finite(exponent)
+        return np.exp(1j * exponent)
 
     def unitary(self, op: _Op, factor: np.ndarray | None = None) -> None:
         if isinstance(op, _Phases):

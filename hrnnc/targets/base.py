@@ -154,7 +154,7 @@ def target_class(name: str) -> type[Target]:
 
 def make_target(name: str, **options: Any) -> Target:
     cls = target_class(name)
-    known = {f.name for f in dataclasses.fields(cls)}
+    known = {f.name for f in dataclasses.fields(cls) if f.init and not f.name.startswith("_")}
     unknown = sorted(set(options) - known)
     if unknown:
         raise ConfigurationError(f"target '{name}' has no option(s) {', '.join(unknown)}; "

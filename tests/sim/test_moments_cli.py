@@ -46,7 +46,7 @@ def test_moments_flag_gives_joint_moments_and_observables(capsys: pytest.Capture
     data = json.loads(capsys.readouterr().out)
     assert len(data["moments"]) == 4  # (1,1,1) (1,1,2) (1,2,2) (2,2,2)
     assert data["observables"][0]["imag"] == pytest.approx(1.0) and data["observables"][0]["value"] == pytest.approx(0)
-    direct = hrnnc.simulate(hrnnc.parse(CUBIC), "a b read", moments=3, moment_outputs=[1, 2], squeezing=0.5)
+    direct = hrnnc.simulate(hrnnc.parse(Path(CUBIC)), "a b read", moments=3, moment_outputs=[1, 2], squeezing=0.5)
     assert isinstance(direct, Moments)
     assert [m["value"] for m in data["moments"]] == pytest.approx(list(direct.joint.values()))
 

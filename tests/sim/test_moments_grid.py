@@ -11,6 +11,8 @@ looser than the Heisenberg engine's rounding.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -59,7 +61,7 @@ def _compare(model: hrnnc.Model, inputs: str, r: float, grid: Grid, rel: float) 
 @pytest.mark.parametrize("inputs, r", [("a b", 0.5), ("a b", 0.25), ("a b b", 0.5), ("b b", 0.4), ("a read", 0.5)])
 def test_cubic_modes_example(inputs: str, r: float) -> None:
     """examples/cubic_modes.hrnn (the repository's qumode example) against the grid."""
-    model = hrnnc.parse("examples/cubic_modes.hrnn")
+    model = hrnnc.parse(Path("examples/cubic_modes.hrnn"))
     _compare(model, inputs, r, Grid(64), 2e-3)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -35,7 +36,7 @@ def test_exactly_zero_branches_do_not_survive_as_rounding_noise() -> None:
     assert abs(sum(got.values()) - 1.0) < 1e-12
 
 
-MERMIN = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "mermin_peres.hrnn")
+MERMIN = Path(__file__).resolve().parent.parent.parent / "examples" / "mermin_peres.hrnn"
 CV = "hrnn cv { qumodes 1; degree 2; on a { phase(0.3) 0; } on s { measure p 0 -> y; } }"
 
 

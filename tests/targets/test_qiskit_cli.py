@@ -72,6 +72,6 @@ def test_cli_without_input_writes_one_program_per_token(capsys: pytest.CaptureFi
 
     assert main(["compile", MERMIN_PERES, "--target", "qiskit", "--measure", "ancilla"]) == 0
     programs = split_programs(capsys.readouterr().out)
-    model = hrnnc.parse(MERMIN_PERES)
+    model = hrnnc.parse(Path(MERMIN_PERES))
     assert list(programs) == list(model.alphabet)
     assert all(text.startswith("OPENQASM 3.0;") for text in programs.values())

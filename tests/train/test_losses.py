@@ -4,6 +4,7 @@ independent autodiff (JAX through a dense density-matrix implementation, tests/t
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -48,7 +49,7 @@ def test_mmd_closed_form_one_bit() -> None:
 
 def test_polynomial_kernel_mmd_matches_direct_sum() -> None:
     """MMD² = E k(y,y') − 2 E k(y,z) + E k(z,z') summed by hand over the simulator's exact distribution."""
-    model = hrnnc.parse("examples/weighted.hrnn")
+    model = hrnnc.parse(Path("examples/weighted.hrnn"))
     inputs = "left mix end"
     samples = hrnnc.simulate(model, inputs, shots=40, seed=3).samples
     data = dataset_from(model, [(inputs, [int(c) for c in s]) for s in samples])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field
 from math import comb
 from typing import TYPE_CHECKING, Any
@@ -46,7 +48,7 @@ class ClosureResult:
 
     def to_json(self) -> dict[str, Any]:
         """The ``closure`` object of ``hrnnc check --format json``."""
-        out: dict[str, Any] = {"algebra": self.algebra, "dimension": self.dimension, "bound": self.bound,
+        out: dict[str, Any] = {"algebra": self.algebra, "dimension": self.dimension, "bound": json_count(self.bound),
                                "within_hk": self.within_hk, "capped": self.capped}
         if self.basis is not None:
             out["basis"] = list(self.basis)
@@ -66,10 +68,29 @@ class ClosureResult:
         if self.algebra == "weyl":
             text += f", within h_{self.k}" if self.within_hk else f", leaves h_{self.k}"
         else:
-            text += f" (bound {self.bound})"
+            text += f" (bound {format_count(self.bound)})"
         if self.capped:
             text += f", capped ({self.cap_reason})" if self.cap_reason else ", capped"
         return text
+
+
+_EXACT_BITS = 200
+"""Counts above 2^200 are shown as ``≈ 1.234e+4300`` (Python refuses int → str beyond 4300 digits)."""
+
+
+def format_count(count: int) -> str:
+    """An exact integer, or for a huge one its leading digits and power of ten."""
+    bits = count.bit_length()
+    if bits <= _EXACT_BITS:
+        return str(count)
+    log = math.log10(count >> (bits - 64)) + (bits - 64) * math.log10(2)
+    power = math.floor(log)
+    return f"≈ {10 ** (log - power):.3f}e+{power}"
+
+
+def json_count(count: int) -> int | str:
+    """A count for JSON: the integer, or :func:`format_count`'s text when it is too long to print."""
+    return count if count.bit_length() <= _EXACT_BITS else format_count(count).removeprefix("≈ ")
 
 
 CLOSURE: PropertyKey[ClosureResult] = PropertyKey("closure")
@@ -152,7 +173,7 @@ class LieClosure(AnalysisPass):
 
     def _not_certified(self, model: Model, result: ClosureResult) -> Diagnostic:
         n, k = model.size, model.k
-        bound = f"the polynomial bound n + Σ_(j≤k) C(n,j) = {result.bound} (n = {n}, k = {k})"
+        bound = f"the polynomial bound n + Σ_(j≤k) C(n,j) = {format_count(result.bound)} (n = {n}, k = {k})"
         if result.cap_reason == "time":
             why = (f"the Lie closure did not finish within its {self.time_budget:g} s budget; "
                    f"dimension ≥ {result.dimension}")
