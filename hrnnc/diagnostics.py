@@ -130,6 +130,12 @@ class Code(enum.Enum):
     E0223 = ("E0223", "input argument is not a finite number")
     E0224 = ("E0224", "malformed input sequence")
     E0225 = ("E0225", "unit cells of tokens with arguments need values for this target")
+    E0226 = ("E0226", "invalid loop bound or subset size")
+    E0227 = ("E0227", "invalid loop variable")
+    E0228 = ("E0228", "loops unroll past the size limit")
+    E0229 = ("E0229", "invalid or out-of-range index")
+    E0230 = ("E0230", "loops nested too deeply")
+    E0231 = ("E0231", "loop variable used where it cannot stand")
     # E03xx: degree bound
     E0301 = ("E0301", "hyperedge degree exceeds the bound k")
     # E04xx: Lie closure
@@ -169,6 +175,11 @@ class Code(enum.Enum):
     E0721 = ("E0721", "loss is not finite")
     E0722 = ("E0722", "invalid training option")
     E0723 = ("E0723", "loss not available for this model")
+    # E08xx: tasks and experiments
+    E0801 = ("E0801", "invalid task size")
+    E0802 = ("E0802", "task or experiment too large")
+    E0803 = ("E0803", "experiments extra not installed")
+    E0804 = ("E0804", "experiment engine unavailable")
     # Warnings
     W0101 = ("W0101", "unused parameter")
     W0102 = ("W0102", "hyperedge listed twice in one stabilizer")

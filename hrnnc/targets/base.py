@@ -60,6 +60,11 @@ class Target(ABC):
     install_hint: ClassVar[str]
     """What to pip install when the SDK is missing."""
 
+    optimize: bool = True
+    """Run the optimizer on input sequences (merge phase polynomials across cells, cancel
+    stabilizer frames, schedule layers; ``docs/architecture.md``). False (``--no-optimize``)
+    emits the cell-by-cell lowering."""
+
     @classmethod
     def add_arguments(cls, group: argparse._ArgumentGroup) -> None:
         """Add this target's own CLI options (names must not clash with other targets')."""
