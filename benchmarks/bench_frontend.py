@@ -8,6 +8,12 @@ parser plus lowering), each timed as parse + ``hrnnc.api.run_semantic``, best of
 user waits; CPU time (``time.process_time``) is the one-core figure on a shared machine.
 The loops row (``--loop-blocks``, default 1,000 blocks of 100 statements) times parse +
 unroll + semantic check of the looped text and parse + semantic check of its flat text.
+
+``--large MB`` instead times ``parse_source`` alone on a generated file of about MB
+megabytes, valid, with one syntax error in its last statement, and with five errors spread
+evenly, and prints CPU seconds and peak traced memory per input byte next to the Lark path
+over the whole text (the front end before issue #16 item 11), timed on the first 2 % of the
+file and scaled (its cost is linear in the text it reads).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import argparse
 import gc
 import platform
+import tracemalloc
 import random
 import sys
 import time
@@ -157,6 +164,45 @@ def time_path(parse: Callable[[Source], Model], text: str, runs: int) -> tuple[f
     return best_wall, best_cpu
 
 
+def _with_errors(text: str, count: int) -> str:
+    """``text`` with ``reset 0 reset 1;`` (one E0102) before the end of ``count`` evenly spread cells."""
+    if count == 1:
+        cuts = [text.rindex("\n  }")]
+    else:
+        cuts = [text.index("\n  }", k * len(text) // count) for k in range(count)]
+    for at in sorted(cuts, reverse=True):
+        text = text[: at + 1] + "    reset 0 reset 1;\n" + text[at + 1:]
+    return text
+
+
+def _measure(parse: Callable[[Source], object], text: str) -> tuple[float, float]:
+    """CPU seconds and peak traced bytes per input byte of one parse (tracing slows both alike)."""
+    gc.collect()
+    cpu = time.process_time()
+    parse(Source("<bench>", text))
+    cpu = time.process_time() - cpu
+    gc.collect()
+    tracemalloc.start()
+    parse(Source("<bench>", text))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return cpu, peak / len(text)
+
+
+def large(megabytes: float) -> None:
+    statements = int(megabytes * 1e6 / 33.3)
+    text = generate_model(statements, max(1, statements // 100))
+    print(f"model: {statements:,} statements, {len(text):,} characters")
+    print(f"{'file':<22}{'cpu s':>9}{'peak B/B':>10}{'Lark whole-text cpu s (scaled)':>32}{'ratio':>8}")
+    sample = text[: text.index("\n  }", len(text) // 50) + 4] + "\n}\n"  # 2 % of the file, closed
+    for label, case in (("valid", text), ("1 error at the end", _with_errors(text, 1)),
+                        ("5 errors spread", _with_errors(text, 5))):
+        cpu, per_byte = _measure(parse_source, case)
+        lark_cpu, _ = _measure(lambda s: parse_tree(s), sample)
+        lark_cpu *= len(case) / len(sample)
+        print(f"{label:<22}{cpu:>9.2f}{per_byte:>10.1f}{lark_cpu:>32.1f}{lark_cpu / cpu:>7.1f}x")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--statements", type=int, default=20_000)
@@ -165,7 +211,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--loop-blocks", type=int, default=1_000,
                         help="blocks of the looped model (100 statements each; 0 skips the loops row)")
     parser.add_argument("--lark-runs", type=int, default=None, help="runs for the Lark path (default: --runs)")
+    parser.add_argument("--large", type=float, default=None, metavar="MB",
+                        help="time parse_source on a file of about MB megabytes, valid and with errors")
     args = parser.parse_args(argv)
+    if args.large:
+        large(args.large)
+        return 0
     text = generate_model(args.statements, args.blocks)
     source = Source("<bench>", text)
     fast_model, lark_model = _fast(source), _lark(source)

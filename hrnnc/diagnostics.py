@@ -160,6 +160,7 @@ class Code(enum.Enum):
     E0614 = ("E0614", "too many joint moments requested")
     E0615 = ("E0615", "data does not match the model's outputs")
     E0620 = ("E0620", "mixture after a reset too large for the exact densities")
+    E0630 = ("E0630", "register too large for the target SDK's objects")
     # E07xx: params from outside, data and training
     E0701 = ("E0701", "unknown param name")
     E0702 = ("E0702", "param value is not a finite number")

@@ -224,7 +224,8 @@ def test_fixtures_agree(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     reference, _ = lark_path(Source("<t>", text))
     looped = reference is not None and reference.template is not None  # loops are the Lark path's (#11)
-    model = assert_agree(text, must_accept=path.parent.name != "err" and not looped)
+    # tests/data/fuzz holds deliberately odd (BOM, CRLF …) inputs: agreement only, deferral allowed.
+    model = assert_agree(text, must_accept=path.parent.name in ("ok", "examples") and not looped)
     if (path.parent.name == "ok" or path.parent.name == "examples") and not looped:
         assert model is not None
 

@@ -42,6 +42,8 @@ class SFTarget(Target):
     register_kinds: ClassVar[frozenset[RegisterKind]] = frozenset({RegisterKind.QUMODES})
     default_suffix: ClassVar[str] = ".xbb"
     install_hint: ClassVar[str] = INSTALL_HINT
+    bytes_per_site: ClassVar[int] = 1024
+    """Measured: an sf.Program of 2·10⁵ modes holds about 1,030 bytes a mode (E0630)."""
 
     squeezing: float = DEFAULT_SQUEEZING
     """Momentum squeezing r of the initial and re-prepared modes (``Sgate(-r)`` on vacuum)."""
