@@ -291,3 +291,14 @@ def test_tket_synthesis_of_huge_angles_matches_exp() -> None:
     expected = np.diag([1, t1, 1, t1 * t01])
     phase = unitary[0, 0] / abs(unitary[0, 0])
     assert np.allclose(unitary, phase * expected, atol=1e-9)
+
+
+def test_sf_argument_beyond_the_float_range_is_e0505(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """shift(1.5e308) is finite, but SF's Xgate takes x = √ħ·q = √2·1.5e308 > 1.8e308: not `Xgate(inf)`."""
+    pytest.importorskip("hrnnc.targets.sf_target").import_strawberryfields()
+    path = _write(tmp_path, "hrnn m { qumodes 1; degree 2; on a { shift(1.5e308) 0; measure q 0 -> y; } }\n")
+    assert main(["compile", path, "--target", "sf", "--input", "a"]) == 1
+    captured = capsys.readouterr()
+    assert "inf" not in captured.out and _codes(captured.err) == ["E0505"]
+    assert main(["compile", path, "--target", "sf", "--input", "a", "--hbar", "0.5"]) == 0  # √0.5·1.5e308 fits
+    assert "inf" not in capsys.readouterr().out
