@@ -1,10 +1,19 @@
-"""Front-end benchmark: parse + semantic check of a generated 20,000-statement model.
+"""Front-end benchmark: parse + semantic check of a generated 20,000-statement model, and of
+a looped model that unrolls to 100,000 statements against its flat text.
 
 Run ``python benchmarks/bench_frontend.py`` (options: ``--statements``, ``--runs``). It
 prints statements per second for the fast path (``hrnnc.frontend.parse_source``, which
 tries :func:`hrnnc.frontend.fast.fast_parse` first) and for the Lark path (the reference
 parser plus lowering), each timed as parse + ``hrnnc.api.run_semantic``, best of N runs. Wall-clock time is what a
 user waits; CPU time (``time.process_time``) is the one-core figure on a shared machine.
+The loops row (``--loop-blocks``, default 1,000 blocks of 100 statements) times parse +
+unroll + semantic check of the looped text and parse + semantic check of its flat text.
+
+``--large MB`` instead times ``parse_source`` alone on a generated file of about MB
+megabytes, valid, with one syntax error in its last statement, and with five errors spread
+evenly, and prints CPU seconds and peak traced memory per input byte next to the Lark path
+over the whole text (the front end before issue #16 item 11), timed on the first 2 % of the
+file and scaled (its cost is linear in the text it reads).
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ from __future__ import annotations
 import argparse
 import gc
 import platform
+import tracemalloc
 import random
 import sys
 import time
@@ -89,6 +99,37 @@ def generate_model(statements: int = 20_000, blocks: int = 1_000, qubits: int = 
     return "\n".join(lines) + "\n"
 
 
+def generate_looped(blocks: int = 1_000) -> str:
+    """A looped qubit model that unrolls to ``100 * blocks`` statements (100,000 by default).
+
+    Each of the ``blocks`` tokens takes an argument; its body is two statement loops whose
+    angles depend on the loop variable (so they are rebuilt per iteration, not shared) and a
+    reset: 49 three-site phases, 50 weighted stabilizer measurements and 1 reset.
+    """
+    return "\n".join([
+        f"# generated: {100 * blocks} statements after unrolling, {blocks} blocks",
+        "hrnn looped {", "  qubits 64;", "  degree 3;", "",
+        "  param a = 0.5;", "  param b = 1.25;", "",
+        f"  for t in [0:{blocks - 1}] {{",
+        "    on t{t}(x) {",
+        "      for j in [0:48] { phase(a * x + j / 64) j (j + 1) (j + 2); }",
+        "      for j in [0:49] { measure stab(j; b - j / 100: j (j + 1)) -> y; }",
+        "      reset 0;",
+        "    }",
+        "  }",
+        "}",
+    ]) + "\n"
+
+
+def flat_text(model: Model) -> str:
+    """The flat text of a model: what the loops of a looped model unroll to, written out."""
+    from dataclasses import replace
+
+    from hrnnc.ir import print_model
+
+    return print_model(replace(model, template=None))
+
+
 def _fast(source: Source) -> Model:
     model, diagnostics = parse_source(source)
     assert model is not None, diagnostics
@@ -123,13 +164,59 @@ def time_path(parse: Callable[[Source], Model], text: str, runs: int) -> tuple[f
     return best_wall, best_cpu
 
 
+def _with_errors(text: str, count: int) -> str:
+    """``text`` with ``reset 0 reset 1;`` (one E0102) before the end of ``count`` evenly spread cells."""
+    if count == 1:
+        cuts = [text.rindex("\n  }")]
+    else:
+        cuts = [text.index("\n  }", k * len(text) // count) for k in range(count)]
+    for at in sorted(cuts, reverse=True):
+        text = text[: at + 1] + "    reset 0 reset 1;\n" + text[at + 1:]
+    return text
+
+
+def _measure(parse: Callable[[Source], object], text: str) -> tuple[float, float]:
+    """CPU seconds and peak traced bytes per input byte of one parse (tracing slows both alike)."""
+    gc.collect()
+    cpu = time.process_time()
+    parse(Source("<bench>", text))
+    cpu = time.process_time() - cpu
+    gc.collect()
+    tracemalloc.start()
+    parse(Source("<bench>", text))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return cpu, peak / len(text)
+
+
+def large(megabytes: float) -> None:
+    statements = int(megabytes * 1e6 / 33.3)
+    text = generate_model(statements, max(1, statements // 100))
+    print(f"model: {statements:,} statements, {len(text):,} characters")
+    print(f"{'file':<22}{'cpu s':>9}{'peak B/B':>10}{'Lark whole-text cpu s (scaled)':>32}{'ratio':>8}")
+    sample = text[: text.index("\n  }", len(text) // 50) + 4] + "\n}\n"  # 2 % of the file, closed
+    for label, case in (("valid", text), ("1 error at the end", _with_errors(text, 1)),
+                        ("5 errors spread", _with_errors(text, 5))):
+        cpu, per_byte = _measure(parse_source, case)
+        lark_cpu, _ = _measure(lambda s: parse_tree(s), sample)
+        lark_cpu *= len(case) / len(sample)
+        print(f"{label:<22}{cpu:>9.2f}{per_byte:>10.1f}{lark_cpu:>32.1f}{lark_cpu / cpu:>7.1f}x")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--statements", type=int, default=20_000)
     parser.add_argument("--blocks", type=int, default=1_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--loop-blocks", type=int, default=1_000,
+                        help="blocks of the looped model (100 statements each; 0 skips the loops row)")
     parser.add_argument("--lark-runs", type=int, default=None, help="runs for the Lark path (default: --runs)")
+    parser.add_argument("--large", type=float, default=None, metavar="MB",
+                        help="time parse_source on a file of about MB megabytes, valid and with errors")
     args = parser.parse_args(argv)
+    if args.large:
+        large(args.large)
+        return 0
     text = generate_model(args.statements, args.blocks)
     source = Source("<bench>", text)
     fast_model, lark_model = _fast(source), _lark(source)
@@ -143,7 +230,26 @@ def main(argv: list[str] | None = None) -> int:
     for label, wall, cpu in (("fast", fast_wall, fast_cpu), ("lark", lark_wall, lark_cpu)):
         print(f"{label:<8}{wall:>9.3f}{n / wall:>17,.0f}{cpu:>9.3f}{n / cpu:>16,.0f}")
     print(f"ratio (fast / lark): {lark_wall / fast_wall:.1f}x wall, {lark_cpu / fast_cpu:.1f}x cpu")
+    if args.loop_blocks:
+        loops(args.loop_blocks, args.runs)
     return 0
+
+
+def loops(blocks: int, runs: int) -> None:
+    """Looped model vs its flat text: parse (+ unroll) + semantic check, per unrolled statement."""
+    looped = generate_looped(blocks)
+    model = _fast(Source("<looped>", looped))
+    flat = flat_text(model)
+    assert model.template is not None and _fast(Source("<flat>", flat)) == model, "looped and flat disagree"
+    n = sum(len(c.body) for c in model.cells)
+    print(f"\nloops: {len(looped.splitlines())} lines unroll to {n:,} statements; flat text "
+          f"{len(flat):,} characters")
+    loop_wall, loop_cpu = time_path(_fast, looped, runs)
+    flat_wall, flat_cpu = time_path(_fast, flat, runs)
+    print(f"{'form':<8}{'wall s':>9}{'stmts/s (wall)':>17}{'cpu s':>9}{'stmts/s (cpu)':>16}")
+    for label, wall, cpu in (("looped", loop_wall, loop_cpu), ("flat", flat_wall, flat_cpu)):
+        print(f"{label:<8}{wall:>9.3f}{n / wall:>17,.0f}{cpu:>9.3f}{n / cpu:>16,.0f}")
+    print(f"ratio (looped / flat, per statement): {flat_wall / loop_wall:.2f}x wall, {flat_cpu / loop_cpu:.2f}x cpu")
 
 
 if __name__ == "__main__":

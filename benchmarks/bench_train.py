@@ -29,6 +29,7 @@ import numpy as np
 
 import hrnnc
 from hrnnc.data import dataset_from
+from hrnnc.ir import initial_param_values
 from hrnnc.train.losses import NegativeLogLikelihood
 
 
@@ -56,7 +57,7 @@ def make_data(model, n: int, sequences: int, length: int, seed: int = 1) -> list
 
 def hrnnc_nll(model, records) -> tuple[float, np.ndarray, float]:
     loss = NegativeLogLikelihood(model, dataset_from(model, records))
-    values = {p.name: float(p.init.value) for p in model.params}  # literal initialisers
+    values = initial_param_values(model)
     start = time.perf_counter()
     logs, grads = loss.per_record(values, np.arange(len(loss.data)))
     counts = loss.data.counts.astype(float)
@@ -108,7 +109,8 @@ def pennylane_nll(model, records) -> tuple[float, np.ndarray, float]:
             total = total - pnp.log(conditional(params, tokens[: t + 1], bits)[bits[t]])
         return total
 
-    values = pnp.array([float(p.init.value) for p in model.params], requires_grad=True)
+    start_values = initial_param_values(model)
+    values = pnp.array([start_values[name] for name in names], requires_grad=True)
     start = time.perf_counter()
     total, grad = 0.0, np.zeros(len(names))
     for tokens, bits in records:

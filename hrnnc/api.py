@@ -173,6 +173,7 @@ def compile(
         kinds = " or ".join(sorted(k.value for k in tgt.register_kinds))
         raise TargetError([error(Code.E0501, f"the '{tgt.name}' target takes {kinds}; "
                                  f"model '{model.name}' has {model.kind.value}", model.register.span)])
+    tgt.check_size(model)
     _, props = PassManager(list(tgt.passes())).run(model, props)
     if props.has_errors:
         raise TargetError(_sorted(props.diagnostics))

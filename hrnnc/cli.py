@@ -352,10 +352,11 @@ def cmd_train(args: argparse.Namespace) -> int:
     from hrnnc.train.losses import Kernel
     from hrnnc.train.report import trainability
 
-    kernel = Kernel(args.kernel, args.bandwidth, args.degree)
+    model = load(args.file)
+    kernel = Kernel(args.kernel or ("polynomial" if model.kind.value == "qumodes" else "gaussian"),
+                    args.bandwidth, args.degree)
     options = TrainOptions(args.loss, args.epochs, args.batch, args.lr, args.seed, args.validation, args.patience,
                            kernel)
-    model = load(args.file)
     _require_clean(model)
     data = load_data(args.data, model)
     if args.report:
@@ -527,6 +528,9 @@ def build_parser(with_targets: bool = True) -> tuple[argparse.ArgumentParser, di
                    help="print resource counts (to stdout with -o, else to stderr)")
     p.add_argument("--measure", choices=("inplace", "ancilla"), default=None,
                    help="qubit stabilizer lowering (default inplace)")
+    p.add_argument("--no-optimize", dest="optimize", action="store_const", const=False, default=None,
+                   help="emit the cell-by-cell lowering (no merging across cells, no frame "
+                        "cancellation, no layer scheduling)")
     p.add_argument("--squeezing", type=_finite_float, default=None, metavar="R", help="qumode momentum squeezing r")
     add_param_options(p)
     owners: dict[str, str] = {}
@@ -585,7 +589,8 @@ def build_parser(with_targets: bool = True) -> tuple[argparse.ArgumentParser, di
     p.add_argument("--validation", type=_fraction, default=0.2, help="held-out fraction (default 0.2)")
     p.add_argument("--patience", type=_natural_int, default=20, help="epochs without improvement before "
                    "stopping (0: never; default 20)")
-    p.add_argument("--kernel", choices=("gaussian", "polynomial"), default="gaussian", help="MMD kernel")
+    p.add_argument("--kernel", choices=("gaussian", "polynomial"), default=None,
+                   help="MMD kernel (default: gaussian for qubits, polynomial for qumodes)")
     p.add_argument("--bandwidth", type=_positive_float, default=1.0, help="gaussian kernel width sigma")
     p.add_argument("--degree", type=_positive_int, default=2, help="polynomial kernel degree d")
     p.add_argument("-o", "--output", metavar="TRAINED.hrnn", help="the model file with the trained param values "

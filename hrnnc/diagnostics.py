@@ -130,6 +130,12 @@ class Code(enum.Enum):
     E0223 = ("E0223", "input argument is not a finite number")
     E0224 = ("E0224", "malformed input sequence")
     E0225 = ("E0225", "unit cells of tokens with arguments need values for this target")
+    E0226 = ("E0226", "invalid loop bound or subset size")
+    E0227 = ("E0227", "invalid loop variable")
+    E0228 = ("E0228", "loops unroll past the size limit")
+    E0229 = ("E0229", "invalid or out-of-range index")
+    E0230 = ("E0230", "loops nested too deeply")
+    E0231 = ("E0231", "loop variable used where it cannot stand")
     # E03xx: degree bound
     E0301 = ("E0301", "hyperedge degree exceeds the bound k")
     # E04xx: Lie closure
@@ -154,6 +160,7 @@ class Code(enum.Enum):
     E0614 = ("E0614", "too many joint moments requested")
     E0615 = ("E0615", "data does not match the model's outputs")
     E0620 = ("E0620", "mixture after a reset too large for the exact densities")
+    E0630 = ("E0630", "register too large for the target SDK's objects")
     # E07xx: params from outside, data and training
     E0701 = ("E0701", "unknown param name")
     E0702 = ("E0702", "param value is not a finite number")

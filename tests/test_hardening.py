@@ -257,3 +257,48 @@ def test_api_errors_do_not_list_private_fields() -> None:
     message = str(info.value)
     assert "bogus" in message and "arity" in message
     assert "_json" not in message and "_notes" not in message
+
+
+def test_long_runs_print_short_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """5,000 tokens, each measuring a fresh |+⟩ in X (outcome 0 surely): the text output stays
+    readable (every line < 400 characters) while JSON keeps the 5,000-bit outcome whole."""
+    path = _write(tmp_path, "hrnn m { qubits 1; degree 1; on a { measure x 0 -> y; } }\n")
+    inputs = " ".join(["a"] * 5000)
+    assert main(["simulate", path, "--input", inputs]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) < 400
+    assert "5,000 in all" in out and "0" * 40 + "…" + "0" * 16 in out
+    assert main(["simulate", path, "--input", inputs, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["distribution"] == {"0" * 5000: 1.0}
+
+
+def test_tket_synthesis_of_huge_angles_matches_exp() -> None:
+    """Finite angles near the float limit used to overflow inside the phase-polynomial synthesis.
+
+    Expected: diag over (q0, q1) of exp(i·θ·x1) with θ = 1.7e308 (the two opposite CZ angles cancel),
+    computed by cmath, compared with pytket's own unitary up to a global phase.
+    """
+    import cmath
+
+    import numpy as np
+
+    pytest.importorskip("pytket")
+    model = hrnnc.parse("hrnn m { qubits 2; degree 2; on a { phase(1.7e308) 0 1; phase(-1.7e308) 0 1; "
+                        "phase(1.7e308) 1; phase(1e300) 0 1; } }")
+    circuit = hrnnc.compile(model, target="tket")["a"]
+    unitary = circuit.get_unitary()  # ILO-BE: index = 2·q0 + q1
+    t1, t01 = cmath.exp(1.7e308j), cmath.exp(1e300j)
+    expected = np.diag([1, t1, 1, t1 * t01])
+    phase = unitary[0, 0] / abs(unitary[0, 0])
+    assert np.allclose(unitary, phase * expected, atol=1e-9)
+
+
+def test_sf_argument_beyond_the_float_range_is_e0505(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """shift(1.5e308) is finite, but SF's Xgate takes x = √ħ·q = √2·1.5e308 > 1.8e308: not `Xgate(inf)`."""
+    pytest.importorskip("hrnnc.targets.sf_target").import_strawberryfields()
+    path = _write(tmp_path, "hrnn m { qumodes 1; degree 2; on a { shift(1.5e308) 0; measure q 0 -> y; } }\n")
+    assert main(["compile", path, "--target", "sf", "--input", "a"]) == 1
+    captured = capsys.readouterr()
+    assert "inf" not in captured.out and _codes(captured.err) == ["E0505"]
+    assert main(["compile", path, "--target", "sf", "--input", "a", "--hbar", "0.5"]) == 0  # √0.5·1.5e308 fits
+    assert "inf" not in capsys.readouterr().out

@@ -35,16 +35,24 @@ def decode(data: bytes, name: str) -> tuple[Source, list[Diagnostic]]:
 
 def parse_source(source: Source) -> tuple[Model | None, list[Diagnostic]]:
     """Parse and lower one source. Returns (model or None, diagnostics)."""
-    from hrnnc.frontend.fast import fast_parse
+    from hrnnc.frontend.fast import scan
     from hrnnc.frontend.lower import lower
     from hrnnc.frontend.parser import parse_tree
 
-    model = fast_parse(source)
-    if model is not None:
-        return model, []
-    tree, diagnostics = parse_tree(source)
+    # The fast path takes well-formed text; where it gives up, the Lark path checks the syntax
+    # of the rest only, so a syntax error near the end of a large file costs what the rest
+    # costs (issue #16). Lowering needs the whole tree: text that is syntactically valid but
+    # left to Lark (loops, rare forms, lowering errors) is then parsed whole.
+    scanned = scan(source)
+    if isinstance(scanned, Model):
+        return scanned, []
+    tree, diagnostics = parse_tree(source, None if scanned is None else scanned.resume_at)
     if tree is None:
         return None, diagnostics
+    if scanned is not None:
+        tree, diagnostics = parse_tree(source)
+        if tree is None:
+            return None, diagnostics
     model, lowering_diagnostics = lower(tree, source)
     if any(d.is_error for d in lowering_diagnostics):
         return None, lowering_diagnostics

@@ -40,6 +40,16 @@ class Comments:
 def _anchors(model: Model) -> list[tuple[int, int, object]]:
     """(start, end, node) for every node that starts a line of the canonical text, in source order."""
     found: list[tuple[int, int, object]] = []
+    if model.template is not None:
+        stack: list[object] = list(model.template.items)
+        while stack:
+            node = stack.pop()
+            span = getattr(node, "span", None)
+            if span is not None:
+                found.append((span.start, span.end, node))
+            stack.extend(getattr(node, "body", ()))
+        found.sort(key=lambda a: (a[0], -a[1]))
+        return found
     for node in (model.register, model.degree, *model.decls):
         if node.span is not None:
             found.append((node.span.start, node.span.end, node))

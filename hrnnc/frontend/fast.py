@@ -91,6 +91,48 @@ class _Reject(Exception):
     """The fast path gives up; the Lark path will run and explain."""
 
 
+@dataclasses.dataclass
+class _Progress:
+    """How far :func:`_parse` got: the complete items so far and where the current one starts."""
+
+    registers: list[Register] = dataclasses.field(default_factory=list)
+    degrees: list[Degree] = dataclasses.field(default_factory=list)
+    decls: list[Param | Const] = dataclasses.field(default_factory=list)
+    cells: list[Cell] = dataclasses.field(default_factory=list)
+    at: int | None = None
+    """Offset of the item or statement being parsed; None while in the header."""
+    cell_tokens: tuple[Token, ...] | None = None
+    """The tokens of the cell being parsed, once its ``{`` is read; else None."""
+    cell_body: list[Any] = dataclasses.field(default_factory=list)
+    """Its statements so far."""
+
+
+@dataclasses.dataclass(frozen=True)
+class OpenCell:
+    """The cell the fast path gave up in: its tokens and the statements before ``Prefix.resume_at``."""
+
+    tokens: tuple[Token, ...]
+    body: tuple[Any, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Prefix:
+    """What the fast path built before it gave up at ``resume_at``, to be joined to the Lark path's rest.
+
+    Everything before ``resume_at`` is well formed (the Lark path would build the same nodes
+    and report nothing there): the complete top-level items, and, if ``resume_at`` is inside
+    a cell, that cell's tokens and earlier statements. The Lark path then parses only from
+    ``resume_at`` on (:func:`hrnnc.frontend.parser.parse_tree`).
+    """
+
+    registers: tuple[Register, ...]
+    degrees: tuple[Degree, ...]
+    decls: tuple[Param | Const, ...]
+    cells: tuple[Cell, ...]
+    resume_at: int
+    open_cell: OpenCell | None
+
+
 def _setter(cls: type, name: str) -> Callable[[Any, Any], None]:
     """The slot descriptor's ``__set__``: stores into a frozen instance, as ``__init__`` does."""
     return getattr(cls, name).__set__  # type: ignore[no-any-return]
@@ -178,10 +220,11 @@ if TYPE_CHECKING:
     """(node, depth, container start, container end, next token index)."""
 
 
-def _parse(source: Source) -> Model:
+def _parse(source: Source, progress: _Progress) -> Model:
     """The model of ``source``; raises _Reject for anything the Lark path must handle.
 
     The helpers are closures over the token lists: local lookups are what make this fast.
+    ``progress`` records how far it got, for :func:`scan`.
     """
     toks, starts = tokenize(source.text)
     site_ints = _SITE_INTS
@@ -345,8 +388,11 @@ def _parse(source: Source) -> Model:
         i += 1
         body: list[Any] = []
         append = body.append
+        progress.cell_tokens = tuple(tokens)
+        progress.cell_body = body
         while True:
             t = toks[i]
+            progress.at = starts[i]
             if t == "phase":
                 if toks[i + 1] != "(":
                     raise _Reject
@@ -407,12 +453,14 @@ def _parse(source: Source) -> Model:
     if toks[0] != "hrnn" or name[:1] not in _WORD_START or toks[2] != "{":
         raise _Reject
     i = 3
-    registers: list[Register] = []
-    degrees: list[Degree] = []
-    decls: list[Param | Const] = []
-    cells: list[Cell] = []
+    registers = progress.registers
+    degrees = progress.degrees
+    decls = progress.decls
+    cells = progress.cells
     while True:
         t = toks[i]
+        progress.at = starts[i]
+        progress.cell_tokens = None
         if t == "on":
             new_cell, i = cell(i)
             cells.append(new_cell)
@@ -445,23 +493,44 @@ def _parse(source: Source) -> Model:
     return Model(name, registers[0], degrees[0], tuple(decls), tuple(cells), Span(source, starts[0], starts[i] + 1))
 
 
+def scan(source: Source) -> Model | Prefix | None:
+    """The model of a well-formed source; else what was built before the fast path gave up.
+
+    None when it gave up in the header (``hrnn NAME {``), where there is nothing to keep.
+    """
+    progress = _Progress()
+    model = _fast(source, progress)
+    if model is not None:
+        return model
+    if progress.at is None:
+        return None
+    open_cell = None if progress.cell_tokens is None else OpenCell(progress.cell_tokens, tuple(progress.cell_body))
+    return Prefix(tuple(progress.registers), tuple(progress.degrees), tuple(progress.decls), tuple(progress.cells),
+                  progress.at, open_cell)
+
+
 def fast_parse(source: Source) -> Model | None:
     """The model of a well-formed source, exactly as the Lark path builds it, else None.
 
     None means only "not handled here": the caller runs the Lark path, which produces the
     diagnostics (or, for rare forms this parser does not take, the model).
     """
+    return _fast(source, _Progress())
+
+
+def _fast(source: Source, progress: _Progress) -> Model | None:
     # The IR is a tree: there are no cycles to collect, and cyclic GC passes over the growing
     # tree would cost as much as building it. So the collector is off while parsing, and the
     # new objects then go straight to the oldest generation (freeze + unfreeze splices the
     # generation lists, without a pass over them) instead of being traversed by the young
     # collections that would follow. Not done if someone else uses gc.freeze.
+    # A rejected parse leaves its nodes to the caller (scan's Prefix) just the same.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        model = _parse(source)
+        model = _parse(source, progress)
     except (_Reject, RecursionError):
-        return None
+        model = None
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -471,4 +540,4 @@ def fast_parse(source: Source) -> Model | None:
     return model
 
 
-__all__ = ["fast_parse", "tokenize"]
+__all__ = ["OpenCell", "Prefix", "fast_parse", "scan", "tokenize"]

@@ -7,6 +7,7 @@ that one run reports every independent mistake.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -14,31 +15,36 @@ from hrnnc.grammar.hrnn_parser import Token as LarkToken
 from hrnnc.grammar.hrnn_parser import Transformer_NonRecursive, v_args
 
 from hrnnc.diagnostics import Code, Diagnostic, Source, Span, error
+from hrnnc.frontend.unroll import MAX_LOOP_DEPTH, MAX_UNROLLED, Unroller
 from hrnnc.ir import (
     MAX_EXPR_DEPTH,
     Arg,
     Basis,
     BinOp,
     Call,
-    Cell,
-    Const,
     Degree,
     Expr,
-    Measure,
-    MeasureStab,
     Model,
     Name,
     Neg,
     Num,
-    Param,
-    Phase,
     Register,
     RegisterKind,
-    Reset,
-    Shift,
-    Site,
-    StabEdge,
-    Token,
+)
+from hrnnc.ir.template import (
+    Index,
+    Loop,
+    Range,
+    TCell,
+    TDecl,
+    Template,
+    TMeasure,
+    TMeasureStab,
+    TPhase,
+    TReset,
+    TShift,
+    TStabEdge,
+    TToken,
 )
 
 if TYPE_CHECKING:
@@ -66,6 +72,10 @@ class Lowering(Transformer_NonRecursive):  # type: ignore[misc]
         super().__init__()
         self.source = source
         self.diagnostics: list[Diagnostic] = []
+        self.templated = False
+        """The text uses loops, names with holes, computed sites or indices: keep the template."""
+        self._loop_depth: dict[int, int] = {}
+        self._loops: list[Loop] = []
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -116,7 +126,16 @@ class Lowering(Transformer_NonRecursive):  # type: ignore[misc]
     @v_args(meta=True)
     def name(self, meta: Meta, children: list[Any]) -> _Sized:
         tok = children[0]
+        self._out(tok)
         return _Sized(Name(str(tok), self._tok_span(tok)), 1)
+
+    @v_args(meta=True)
+    def index(self, meta: Meta, children: list[Any]) -> _Sized:
+        base, index = children
+        self._out(base)
+        if not (isinstance(index.expr, Num) and index.expr.value.is_integer()):
+            self.templated = True
+        return _Sized(Index(str(base), index.expr, self._span(meta)), index.depth + 1)  # type: ignore[arg-type]
 
     @v_args(meta=True)
     def call(self, meta: Meta, children: list[Any]) -> _Sized:
@@ -133,55 +152,102 @@ class Lowering(Transformer_NonRecursive):  # type: ignore[misc]
         left, op, right = children
         return _Sized(BinOp(str(op), left.expr, right.expr, self._span(meta)), max(left.depth, right.depth) + 1)
 
-    # -- statements ------------------------------------------------------------------------
+    # -- statements (as written: sites are integer expressions, names may hold holes) --------
 
     @v_args(meta=True)
-    def site(self, meta: Meta, children: list[Any]) -> Site:
-        tok = children[0]
-        return Site(self._natural(tok, Code.E0212, "a site", 0), self._tok_span(tok))
+    def site(self, meta: Meta, children: list[Any]) -> Expr:
+        child = children[0]
+        if isinstance(child, LarkToken):
+            span = self._tok_span(child)
+            if child.type == "NUMBER":
+                return Num(float(self._natural(child, Code.E0212, "a site", 0)), span)
+            self.templated = True
+            return Name(str(child), span)
+        self.templated = True
+        return self._expr(child)
+
+    def _out(self, tok: LarkToken) -> tuple[str, Span]:
+        if tok.type == "TEMPLATE_NAME":
+            self.templated = True
+        return str(tok), self._tok_span(tok)
 
     @v_args(meta=True)
-    def phase(self, meta: Meta, children: list[Any]) -> Phase:
+    def phase(self, meta: Meta, children: list[Any]) -> TPhase:
         angle, *sites = children
-        return Phase(self._expr(angle), tuple(sites), self._span(meta))
+        return TPhase(self._expr(angle), tuple(sites), self._span(meta))
 
     @v_args(meta=True)
-    def shift(self, meta: Meta, children: list[Any]) -> Shift:
+    def shift(self, meta: Meta, children: list[Any]) -> TShift:
         amount, site = children
-        return Shift(self._expr(amount), site, self._span(meta))
+        return TShift(self._expr(amount), site, self._span(meta))
 
     @v_args(meta=True)
-    def stab_edge(self, meta: Meta, children: list[Any]) -> StabEdge:
+    def stab_edge(self, meta: Meta, children: list[Any]) -> TStabEdge:
         weight, *sites = children
-        return StabEdge(self._expr(weight), tuple(sites), self._span(meta))
+        return TStabEdge(self._expr(weight), tuple(sites), self._span(meta))
 
     @v_args(meta=True)
-    def measure_stab(self, meta: Meta, children: list[Any]) -> MeasureStab:
+    def measure_stab(self, meta: Meta, children: list[Any]) -> TMeasureStab:
         vertex, *rest = children
-        output = rest[-1]
+        output, output_span = self._out(rest[-1])
         edges = tuple(e for e in rest[:-1] if e is not None)
-        return MeasureStab(vertex, edges, str(output), self._span(meta))
+        return TMeasureStab(vertex, edges, output, output_span, self._span(meta))
 
     @v_args(meta=True)
-    def measure(self, meta: Meta, children: list[Any]) -> Measure:
-        basis, site, output = children
-        return Measure(Basis(str(basis)), site, str(output), self._span(meta))
+    def measure(self, meta: Meta, children: list[Any]) -> TMeasure:
+        basis, site, out = children
+        output, output_span = self._out(out)
+        return TMeasure(Basis(str(basis)), site, output, output_span, self._span(meta))
 
     @v_args(meta=True)
-    def reset(self, meta: Meta, children: list[Any]) -> Reset:
-        return Reset(children[0], self._span(meta))
+    def reset(self, meta: Meta, children: list[Any]) -> TReset:
+        return TReset(children[0], self._span(meta))
+
+    # -- loops -----------------------------------------------------------------------------
+
+    @v_args(meta=True)
+    def range(self, meta: Meta, children: list[Any]) -> Range:
+        first, last = children
+        return Range(self._expr(first), self._expr(last), self._span(meta))
+
+    def range_head(self, children: list[Any]) -> tuple[tuple[str, ...], Range, Expr | None, bool]:
+        name, domain = children
+        return (str(name),), domain, None, False
+
+    def subsets_head(self, children: list[Any]) -> tuple[tuple[str, ...], Range, Expr | None, bool]:
+        name, domain, size = children
+        return (str(name),), domain, self._expr(size), False
+
+    def tuple_head(self, children: list[Any]) -> tuple[tuple[str, ...], Range, Expr | None, bool]:
+        *names, domain, size = children
+        return tuple(str(n) for n in names), domain, self._expr(size), True
+
+    @v_args(meta=True)
+    def for_items(self, meta: Meta, children: list[Any]) -> Loop:
+        (variables, domain, size, destructure), *body = children
+        self.templated = True
+        depth = 1 + max((self._loop_depth.get(id(i), 0) for i in body if isinstance(i, Loop)), default=0)
+        loop = Loop(variables, domain, size, tuple(body), destructure, self._span(meta))
+        self._loop_depth[id(loop)] = depth
+        self._loops.append(loop)  # keeps ids unique while the depths are looked up
+        if depth == MAX_LOOP_DEPTH + 1:
+            self._report(Code.E0230, f"loops are nested more than {MAX_LOOP_DEPTH} deep", loop.span)
+        return loop
+
+    for_statements = for_items
 
     # -- declarations ----------------------------------------------------------------------
 
     def arg_names(self, children: list[Any]) -> tuple[Arg, ...]:
         return tuple(Arg(str(c), self._tok_span(c)) for c in children)
 
-    def token_decl(self, children: list[Any]) -> tuple[Token, tuple[Arg, ...]]:
+    def token_decl(self, children: list[Any]) -> tuple[TToken, tuple[Arg, ...]]:
         name, args = children
-        return Token(str(name), self._tok_span(name)), args or ()
+        self._out(name)
+        return TToken(str(name), self._tok_span(name)), args or ()
 
     @v_args(meta=True)
-    def cell(self, meta: Meta, children: list[Any]) -> Cell:
+    def cell(self, meta: Meta, children: list[Any]) -> TCell:
         heads = [c for c in children if isinstance(c, tuple)]
         body = tuple(c for c in children if not isinstance(c, tuple))
         tokens = tuple(tok for tok, _ in heads)
@@ -191,17 +257,23 @@ class Lowering(Transformer_NonRecursive):  # type: ignore[misc]
                 self._report(Code.E0219, f"token '{tok.name}' takes ({', '.join(a.name for a in other)}) but "
                              f"'{tokens[0].name}' takes ({', '.join(a.name for a in args)}); the tokens of one "
                              "cell share its body, so they take the same arguments", tok.span)
-        return Cell(tokens, body, args, self._span(meta))
+        return TCell(tokens, args, body, self._span(meta))
+
+    def _decl(self, keyword: str, meta: Meta, children: list[Any]) -> TDecl:
+        name, index, value = children
+        self._out(name)
+        index_expr = None if index is None else self._expr(index)
+        if index_expr is not None and not (isinstance(index_expr, Num) and index_expr.value.is_integer()):
+            self.templated = True
+        return TDecl(keyword, str(name), index_expr, self._expr(value), self._tok_span(name), self._span(meta))
 
     @v_args(meta=True)
-    def param(self, meta: Meta, children: list[Any]) -> Param:
-        name, value = children
-        return Param(str(name), self._expr(value), self._span(meta))
+    def param(self, meta: Meta, children: list[Any]) -> TDecl:
+        return self._decl("param", meta, children)
 
     @v_args(meta=True)
-    def const(self, meta: Meta, children: list[Any]) -> Const:
-        name, value = children
-        return Const(str(name), self._expr(value), self._span(meta))
+    def const(self, meta: Meta, children: list[Any]) -> TDecl:
+        return self._decl("const", meta, children)
 
     @v_args(meta=True)
     def register(self, meta: Meta, children: list[Any]) -> Register:
@@ -214,30 +286,27 @@ class Lowering(Transformer_NonRecursive):  # type: ignore[misc]
         return Degree(self._natural(children[0], Code.E0205, "the degree bound k", 1), self._span(meta))
 
     @v_args(meta=True)
-    def start(self, meta: Meta, children: list[Any]) -> Model:
+    def start(self, meta: Meta, children: list[Any]) -> tuple[Template, Span]:
         name_tok, *items = children
-        span = self._span(meta)
-        name_span = self._tok_span(name_tok)
-        registers = [i for i in items if isinstance(i, Register)]
-        degrees = [i for i in items if isinstance(i, Degree)]
-        for extra in registers[1:]:
-            self._report(Code.E0202, "the register is declared twice", extra.span)
-        for repeated in degrees[1:]:
-            self._report(Code.E0202, "the degree bound is declared twice", repeated.span)
-        if not registers:
-            self._report(Code.E0201, f"model '{name_tok}' declares no register ('qubits N;' or 'qumodes N;')",
-                         name_span)
-        if not degrees:
-            self._report(Code.E0203, f"model '{name_tok}' declares no degree bound ('degree K;')", name_span)
-        register = registers[0] if registers else Register(RegisterKind.QUBITS, 1)
-        degree = degrees[0] if degrees else Degree(1)
-        decls = tuple(i for i in items if isinstance(i, (Param, Const)))
-        cells = tuple(i for i in items if isinstance(i, Cell))
-        return Model(str(name_tok), register, degree, decls, cells, span)
+        return Template(str(name_tok), tuple(items), self._span(meta)), self._tok_span(name_tok)
 
 
-def lower(tree: Tree, source: Source) -> tuple[Model, list[Diagnostic]]:
-    """Build the IR for a parse tree; the model is meaningful only if no diagnostic is an error."""
+def lower(tree: Tree, source: Source, limit: int = MAX_UNROLLED) -> tuple[Model | None, list[Diagnostic]]:
+    """Build the IR for a parse tree: lower to the model as written, then unroll its loops.
+
+    Returns the flat model (None if any diagnostic is an error) and the diagnostics. The model
+    keeps the template it came from (``Model.template``) when the text uses loops, names with
+    ``{…}`` or computed sites, so that the formatter prints them as written.
+    """
     lowering = Lowering(source)
-    model = lowering.transform(tree)
-    return model, lowering.diagnostics
+    template, name_span = lowering.transform(tree)
+    if any(d.is_error for d in lowering.diagnostics):
+        return None, lowering.diagnostics
+    unroller = Unroller(limit)
+    model = unroller.model(template, name_span)
+    diagnostics = lowering.diagnostics + unroller.diagnostics
+    if model is None or any(d.is_error for d in diagnostics):
+        return None, diagnostics
+    if lowering.templated:
+        model = dataclasses.replace(model, template=template)
+    return model, diagnostics

@@ -107,12 +107,16 @@ def syntax_diagnostic(exc: UnexpectedInput, source: Source) -> Diagnostic:
 
 
 _COMMENT = re.compile(r"#[^\n]*")
-_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _spaces(text: str) -> str:
+    """``text`` with every character but newlines made a space (line by line: megabytes in milliseconds)."""
+    return "\n".join(" " * len(line) for line in text.split("\n"))
 
 
 def _blank(text: str, start: int, end: int) -> str:
     """Replace ``text[start:end]`` by spaces, keeping newlines, so every offset stays put."""
-    return text[:start] + _NOT_NEWLINE.sub(" ", text[start:end]) + text[end:]
+    return text[:start] + _spaces(text[start:end]) + text[end:]
 
 
 def _matching_brace(text: str, open_at: int) -> int:
@@ -203,6 +207,19 @@ def _keep_from(work: str, end: int) -> int:
     return 0
 
 
+_BLOCK_BODY = re.compile(r"(?<=\{)[^{}]*(?=\})")
+
+
+def _blank_bodies(text: str, start: int, end: int) -> str:
+    """Blank the bodies of the ``{ … }`` blocks in ``text[start:end]``, keeping their braces.
+
+    The parser's state after a complete cell depends on the cell being there, not on what it
+    holds, so the context kept before a resume point needs only the cells' headers.
+    """
+    region = _BLOCK_BODY.sub(lambda m: _spaces(m.group()), text[start:end])
+    return text[:start] + region + text[end:]
+
+
 def resume_text(work: str, boundary: int) -> str:
     """``work`` with the statements and items before ``boundary`` blanked, except the last two per level.
 
@@ -210,36 +227,59 @@ def resume_text(work: str, boundary: int) -> str:
     the first error. The parser's state there depends on the two latest items of the cell
     (if inside one) and of the model, and on the cell's header: those are kept verbatim,
     at their offsets, and everything older becomes spaces, which the lexer skips in one
-    match. Each further error then costs roughly the text after the boundary, and the
-    diagnostics are exactly those of re-parsing the whole text.
+    match; the two cells kept at the model's level keep only their headers. Each further
+    error then costs roughly the text after the boundary, and the diagnostics are exactly
+    those of re-parsing the whole text.
     """
     depth = work.count("{", 0, boundary) - work.count("}", 0, boundary)
     model_brace = work.find("{")
     if depth == 1:
-        keep = _keep_from(work, boundary)
-        return _blank(work, model_brace + 1, max(keep, model_brace + 1))
+        keep = max(_keep_from(work, boundary), model_brace + 1)
+        return _blank_bodies(_blank(work, model_brace + 1, keep), keep, boundary)
     if depth == 2:
         keep_cell = _keep_from(work, boundary)
         cell_brace = work.rfind("{", 0, boundary)
         header_start = max(work.rfind(";", 0, cell_brace), work.rfind("}", 0, cell_brace), model_brace) + 1
-        keep_model = _keep_from(work, header_start)
+        keep_model = max(_keep_from(work, header_start), model_brace + 1)
         text = _blank(work, cell_brace + 1, max(keep_cell, cell_brace + 1))
-        return _blank(text, model_brace + 1, max(keep_model, model_brace + 1))
+        return _blank_bodies(_blank(text, model_brace + 1, keep_model), keep_model, header_start)
     return work
 
 
-def parse_tree(source: Source) -> tuple[Tree | None, list[Diagnostic]]:
+def _first_rejected(text: str, boundary: int) -> int | None:
+    """Where the fast path, run over ``text``, gives up at or after ``boundary``; None if it takes all of it.
+
+    The Lark parser, run from ``boundary``, would find no error before that point (the fast
+    path takes only well-formed text), and its state there depends only on the context that
+    :func:`resume_text` keeps; so after an error, Lark needs to start only where the fast path
+    stops, and a file with errors far apart costs the fast path's time between them.
+    """
+    from hrnnc.frontend.fast import Prefix, scan
+
+    scanned = scan(Source("<resume>", text))
+    if isinstance(scanned, Prefix):
+        return max(scanned.resume_at, boundary)
+    return boundary if scanned is None else None
+
+
+def parse_tree(source: Source, resume_at: int | None = None) -> tuple[Tree | None, list[Diagnostic]]:
     """Parse to a Lark tree; on errors, blank the failing statement and go on.
 
     Returns the tree (None if any syntax error) and every syntax diagnostic found. After
     the first error only diagnostics are wanted, so parsing resumes from the boundary
     after the blanked statement (:func:`resume_text`) rather than from the start.
+
+    ``resume_at`` is a statement or item boundary before which the text is known to be well
+    formed (the fast path's :class:`~hrnnc.frontend.fast.Prefix`): parsing then starts there,
+    as recovery does, and the tree holds only the items from there on (plus the parser's
+    context: the two before it at each level, and the header of the block it is in), so it
+    serves to find syntax errors only. The diagnostics are those of parsing the whole text.
     """
     from hrnnc.grammar.hrnn_parser import UnexpectedInput
 
     parser = lark_parser()
     work = _COMMENT.sub(lambda m: " " * len(m.group()), source.text)
-    text = work
+    text = work if resume_at is None else resume_text(work, resume_at)
     diagnostics: list[Diagnostic] = []
     while True:
         try:
@@ -260,5 +300,9 @@ def parse_tree(source: Source) -> tuple[Tree | None, list[Diagnostic]]:
                 return None, diagnostics
             work = _blank(work, *region)
             text = resume_text(work, region[1])
+            resume_at = _first_rejected(text, region[1])
+            if resume_at is None:
+                return None, diagnostics  # the rest is well formed: no further syntax error
+            text = resume_text(work, resume_at)
             continue
         return (tree if not diagnostics else None), diagnostics

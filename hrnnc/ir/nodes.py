@@ -10,6 +10,7 @@ from hrnnc.ir.expr import Expr
 
 if TYPE_CHECKING:
     from hrnnc.diagnostics import Span
+    from hrnnc.ir.template import Template
 
 
 class RegisterKind(enum.Enum):
@@ -213,6 +214,8 @@ class Model:
     decls: tuple[Declaration, ...] = ()
     cells: tuple[Cell, ...] = ()
     span: Span | None = field(default=None, compare=False, repr=False)
+    template: Template | None = field(default=None, compare=False, repr=False)
+    """The model as written, when it uses loops (the formatter prints it); None for flat text."""
 
     @property
     def kind(self) -> RegisterKind:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable
 
 from hrnnc.ir.expr import BinOp, Call, Expr, Name, Neg, Num
+from hrnnc.ir.template import Index
 from hrnnc.ir.nodes import (
     Cell,
     Measure,
@@ -52,6 +53,8 @@ def print_expr(expr: Expr) -> str:
         return expr.id
     if isinstance(expr, Call):
         return f"{expr.func}({print_expr(expr.arg)})"
+    if isinstance(expr, Index):
+        return f"{expr.base}[{print_expr(expr.index)}]"
     if isinstance(expr, Neg):
         inner = print_expr(expr.operand)
         if _precedence(expr.operand) < _UNARY:
@@ -91,7 +94,7 @@ def print_statement(stmt: Statement) -> str:
     raise TypeError(f"not a statement: {stmt!r}")
 
 
-def _with_comments(line: str, node: object, comments: Comments | None, indent: str) -> list[str]:
+def with_comments(line: str, node: object, comments: Comments | None, indent: str) -> list[str]:
     if comments is None:
         return [line]
     out = [f"{indent}{c}" for c in comments.leading.get(id(node), ())]
@@ -118,7 +121,7 @@ def print_cell(cell: Cell, indent: str = INDENT, comments: Comments | None = Non
     if not cell.body:
         return [*leading, head + " }" + (f"  {trailing}" if trailing else "")]
     body = [line for s in cell.body
-            for line in _with_comments(f"{indent}{INDENT}{print_statement(s)}", s, comments, indent + INDENT)]
+            for line in with_comments(f"{indent}{INDENT}{print_statement(s)}", s, comments, indent + INDENT)]
     return [*leading, head, *body, close]
 
 
@@ -130,16 +133,20 @@ def print_model(model: Model, comments: Comments | None = None) -> str:
         comments: Comment trivia from :func:`hrnnc.frontend.comments.attach_comments`, to keep a
             file's comments; without it the text has none.
     """
+    if model.template is not None:
+        from hrnnc.ir.template_printer import print_template
+
+        return print_template(model.template, comments)
     lines = list(comments.header) if comments else []
     lines.append(f"hrnn {model.name} {{")
-    lines += _with_comments(f"{INDENT}{model.kind.value} {model.size};", model.register, comments, INDENT)
-    lines += _with_comments(f"{INDENT}degree {model.k};", model.degree, comments, INDENT)
+    lines += with_comments(f"{INDENT}{model.kind.value} {model.size};", model.register, comments, INDENT)
+    lines += with_comments(f"{INDENT}degree {model.k};", model.degree, comments, INDENT)
     if model.decls:
         lines.append("")
         for decl in model.decls:
             keyword = "param" if isinstance(decl, Param) else "const"
             value = decl.init if isinstance(decl, Param) else decl.value
-            lines += _with_comments(f"{INDENT}{keyword} {decl.name} = {print_expr(value)};", decl, comments, INDENT)
+            lines += with_comments(f"{INDENT}{keyword} {decl.name} = {print_expr(value)};", decl, comments, INDENT)
     for i, cell in enumerate(model.cells):
         if i == 0:
             lines.append("")

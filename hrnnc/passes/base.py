@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Iterator, TypeVar
 from hrnnc.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
+    from typing import Union
+
     from hrnnc.ir import Model
+    from hrnnc.lowered import LoweredRun
+
+    Program = Union[Model, LoweredRun]
+    """What passes run on: the model, or (optimisation passes) its lowered run."""
 
 T = TypeVar("T")
 
@@ -82,7 +88,12 @@ class AnalysisPass(Pass):
 
 @dataclass(frozen=True)
 class TransformPass(Pass):
-    """Returns a new model; must not write the property set except for diagnostics."""
+    """Returns a new model; must not write the property set except for diagnostics.
+
+    Optimisation passes (``hrnnc/passes/transform/``) take and return a
+    :class:`~hrnnc.lowered.LoweredRun` instead; the manager checks that a transform returns
+    what it was given.
+    """
 
     preserves: ClassVar[tuple[type[AnalysisPass], ...]] = ()
     """Analyses whose results stay valid after this pass; the rest are invalidated."""

@@ -8,7 +8,7 @@ from hrnnc.diagnostics import InternalError
 from hrnnc.passes.base import AnalysisPass, Pass, PropertySet, TransformPass
 
 if TYPE_CHECKING:
-    from hrnnc.ir import Model
+    from hrnnc.passes.base import Program
 
 
 class PassManager:
@@ -27,7 +27,8 @@ class PassManager:
         self.passes.append(pass_)
         return self
 
-    def run(self, model: Model, props: PropertySet | None = None) -> tuple[Model, PropertySet]:
+    def run(self, model: Program, props: PropertySet | None = None) -> tuple[Program, PropertySet]:
+        """Run the pipeline on a :class:`~hrnnc.ir.Model` or a :class:`~hrnnc.lowered.LoweredRun`."""
         props = PropertySet() if props is None else props
         for pass_ in self.passes:
             model = self._run_one(pass_, model, props, depth=0)
@@ -35,7 +36,7 @@ class PassManager:
                 break
         return model, props
 
-    def _run_one(self, pass_: Pass, model: Model, props: PropertySet, depth: int) -> Model:
+    def _run_one(self, pass_: Pass, model: Program, props: PropertySet, depth: int) -> Program:
         if depth > 32:
             raise InternalError(f"pass requirements nest too deeply at {pass_.name}")
         for required in pass_.requires:
@@ -49,10 +50,9 @@ class PassManager:
             return model
         if isinstance(pass_, TransformPass):
             new = pass_.run(model, props)
-            from hrnnc.ir import Model as ModelType
-
-            if not isinstance(new, ModelType):
-                raise InternalError(f"transform pass {pass_.name} did not return a Model")
+            if type(new) is not type(model):
+                raise InternalError(f"transform pass {pass_.name} returned a {type(new).__name__}, "
+                                    f"not a {type(model).__name__}")
             if new is not model:
                 props.valid &= set(pass_.preserves)
             return new

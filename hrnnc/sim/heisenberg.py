@@ -1,4 +1,4 @@
-"""Heisenberg picture of a qumode run: every output as a polynomial over source modes (DESIGN §10).
+"""Heisenberg picture of a qumode run: every output as a polynomial over source modes (docs/semantics.md §10).
 
 Each preparation gets its own *source* mode ``j`` (the initial state of every mode, and each
 re-preparation after a measurement or ``reset``), in the squeezed state the grid simulator

@@ -1,4 +1,4 @@
-"""Exact output moments of qumode models in the Heisenberg picture (DESIGN §10), with gradients.
+"""Exact output moments of qumode models in the Heisenberg picture (docs/semantics.md §10), with gradients.
 
 Polynomial in the model size: the cost is that of tracking each mode's ``p`` as a sparse
 polynomial over source modes (:mod:`hrnnc.sim.heisenberg`) and of Gaussian moments of the

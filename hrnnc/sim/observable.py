@@ -23,7 +23,7 @@ import numpy as np
 from hrnnc.diagnostics import Code, SimulationError, Source, Span, error
 from hrnnc.sim import dual
 from hrnnc.sim.heisenberg import HeisenbergRun, QPoly
-from hrnnc.sim.wick import expectation, source_variances
+from hrnnc.sim.wick import expectation, product, source_variances
 
 Word = tuple[tuple[str, int], ...]
 """An ordered product of quadratures, leftmost first: ``(("q", 0), ("p", 1))`` is ``q0 p1``."""
@@ -155,17 +155,6 @@ def _multiply(a: dict[Word, complex], b: dict[Word, complex]) -> dict[Word, comp
     return out
 
 
-def _times(ket: QPoly, factor: QPoly) -> QPoly:
-    out: QPoly = {}
-    for ka, ca in ket.items():
-        for kb, cb in factor.items():
-            key = tuple(sorted(ka + kb))
-            term = dual.mul(ca, cb)
-            prev = out.get(key)
-            out[key] = term if prev is None else prev + term
-    return out
-
-
 def _momentum(ket: QPoly, src: int, var_q: float) -> QPoly:
     """``p_src`` on the ket ``P·g``: ``−i(∂P − u P/(2 Var q))``."""
     out: QPoly = {}
@@ -190,9 +179,9 @@ def observable_expectation(run: HeisenbergRun, observable: Observable, squeezing
         for kind, mode in reversed(word):
             ops = run.modes[mode]
             if kind == "q":
-                ket = _times(ket, ops.q)
+                ket = product(ket, ops.q)
                 continue
-            nxt = _times(ket, ops.p_positions) if ops.p_positions else {}
+            nxt = product(ket, ops.p_positions) if ops.p_positions else {}
             for src, b in ops.p_momenta.items():
                 for key, c in _momentum(ket, src, float(var_q[src])).items():
                     term = dual.mul(c, b)

@@ -1,6 +1,7 @@
-"""Lowering of an unrolled qubit run into diagonal blocks and single-site splits.
+"""A qubit run as the simulators walk it: the shared lowered run (:mod:`hrnnc.lowered`), merged.
 
-Every qubit statement is a diagonal unitary or a projective split on one site:
+Every qubit statement is a diagonal unitary or a projective split on one site
+(:class:`~hrnnc.lowered.Action`, here called :data:`Split`):
 
 * ``phase(γ) e`` is diagonal: ``exp(iγ ∏_{j∈e} n̂_j)``.
 * ``measure stab(v; κ)`` is the exact in-place lowering of docs/semantics.md §2,
@@ -11,54 +12,33 @@ Every qubit statement is a diagonal unitary or a projective split on one site:
   ``|+⟩`` (the ``|−⟩`` branch is flipped by ``Z_v``); averaging over the hidden
   outcome gives exactly the reset channel.
 
-Consecutive diagonals commute, so they merge into one block whose angles are added
-per hyperedge (``U_κ`` after one stabilizer and an equal ``U_κ†`` before the next
-cancel).
+The ``merge-phases`` pass gathers the diagonals into maximal blocks with one angle per
+hyperedge (``U_κ`` after one stabilizer and an equal ``U_κ†`` before the next cancel).
+Training lowers with dual-number angles through :func:`cell_ops` and :func:`merge_ops`,
+which merge consecutive diagonals only and never test an angle for zero.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
-from hrnnc.ir import Basis, Measure, MeasureStab, Model, Phase, Reset, float_bindings, unroll_steps
+from hrnnc.ir import float_bindings
+from hrnnc.lowered import Action, DiagBlock, Item, cell_items, lower_run
 
 if TYPE_CHECKING:
-    from hrnnc.ir import Cell, Expr
+    from hrnnc.ir import Cell, Expr, Model
 
-TWO_PI = 2.0 * math.pi
-
-
-@dataclass(frozen=True, slots=True)
-class DiagBlock:
-    """A product of commuting multi-controlled phases."""
-
-    edges: tuple[tuple[tuple[int, ...], float], ...]
-    """``(sorted sites, angle)`` pairs; the unitary is ``exp(i Σ angle ∏ n̂_j)``."""
-
-
-@dataclass(frozen=True, slots=True)
-class Split:
-    """A projective measurement of one site in the X or Z basis."""
-
-    site: int
-    """The measured site."""
-    basis: str
-    """``"x"`` or ``"z"``."""
-    recorded: bool = True
-    """False for the hidden measurement inside a ``reset``."""
-    reset: bool = False
-    """After the split, put the site back into ``|+⟩`` (only with ``basis == "x"``)."""
-
-
-Op = Union[DiagBlock, Split]
-
+Split = Action
+"""A projective split of one site (``basis``, ``recorded``, ``reset``)."""
+Op = Item
 
 PhaseTerm = tuple[tuple[int, ...], Any]
 """``(sorted sites, angle)`` of one diagonal factor before merging; the angle is a float, or any
 number type with ``+`` and unary ``-`` (training uses dual numbers)."""
+
+TWO_PI = 2.0 * math.pi
 
 
 def cell_ops(cell: Cell, value: Callable[[Expr], Any]) -> list[PhaseTerm | Split]:
@@ -68,20 +48,11 @@ def cell_ops(cell: Cell, value: Callable[[Expr], Any]) -> list[PhaseTerm | Split
     arguments bound).
     """
     out: list[PhaseTerm | Split] = []
-    for stmt in cell.body:
-        if isinstance(stmt, Phase):
-            out.append((tuple(sorted(stmt.indices)), value(stmt.angle)))
-        elif isinstance(stmt, MeasureStab):
-            weights = [(tuple(sorted(e.indices)), value(e.weight)) for e in stmt.edges]
-            out.extend((sites, -w) for sites, w in weights)
-            out.append(Split(stmt.vertex.index, "x"))
-            out.extend(weights)
-        elif isinstance(stmt, Measure):
-            out.append(Split(stmt.site.index, "x" if stmt.basis is Basis.X else "z"))
-        elif isinstance(stmt, Reset):
-            out.append(Split(stmt.site.index, "x", recorded=False, reset=True))
+    for item in cell_items(cell, lambda expr, args: value(expr)):
+        if isinstance(item, DiagBlock):
+            out.extend(item.terms)
         else:
-            raise ValueError(f"statement {type(stmt).__name__} is not valid on qubits")
+            out.append(item)
     return out
 
 
@@ -123,14 +94,14 @@ def merge_ops(items: Iterable[PhaseTerm | Split], reduce: Callable[[Any], Any] =
 def lower_qubit_run(
     model: Model, tokens: str | Iterable[str], params: Mapping[str, float] | None = None
 ) -> tuple[Op, ...]:
-    """The ops of a qubit run, in time order, with diagonals merged.
+    """The ops of a qubit run, in time order, with diagonals merged (``merge-phases``).
 
     Raises:
         ParseFailedError: An input token has no ``on`` block (E0218).
     """
-    bindings = float_bindings(model, params)
-    return merge_ops(item for step in unroll_steps(model, tokens)
-                     for item in cell_ops(step.cell, functools.partial(bindings, args=dict(step.args))))
+    from hrnnc.passes.pipelines import optimize
+
+    return optimize(lower_run(model, tokens, float_bindings(model, params)), schedule=False).items
 
 
 def count_recorded(ops: Sequence[Op]) -> int:

@@ -36,23 +36,37 @@ MAX_OUTCOMES = 1 << 20
 """Largest number of branches (outcome strings, counting hidden reset outcomes apart) that
 :func:`exact_distribution` will walk."""
 CACHE_FRACTION = 0.25
-"""Share of the available memory that cached phase diagonals may use."""
+"""Share of the available memory that cached phase diagonals may use (never more than what the
+walk's own vectors leave)."""
+PROBES = 32
+"""Random paths behind :func:`estimated_leaves`."""
+ESTIMATE_MARGIN = 1
+"""The exact walk is refused up front when the estimated leaf count exceeds this many times
+:data:`MAX_OUTCOMES`; below that the walk runs and stops at the cap itself. The estimate is
+exact when every path branches alike (as in ``z1 r z1 r …``), and walking to the cap costs
+about as long as the whole walk (2^20 leaves: minutes), so there is no margin."""
 
 
 def _state_bytes(n: int) -> int:
     return ITEMSIZE << n
 
 
-def check_memory(n: int, parked_halves: int = 0) -> None:
+def check_memory(n: int, parked_halves: int = 0) -> int:
     """Raise E0601 unless a working statevector, its split scratch and parked halves fit.
 
     Args:
         n: Number of qubits.
-        parked_halves: Half-size vectors kept for pending branches.
+        parked_halves: Half-size vectors kept for pending branches: the depth-first walk
+            parks one per measurement or reset on the current path, so for the exact
+            distribution this is the number of splits (issue #16, item 10).
+
+    Returns:
+        The bytes counted; cached phase diagonals get at most what is left (:class:`_Blocks`).
     """
     needed = 2 * _state_bytes(n) + parked_halves * (_state_bytes(n) // 2)
     require_memory(needed, f"simulating {n} qubits (2^{n} amplitudes: {format_bytes(_state_bytes(n))} per "
-                           "statevector, plus working copies)")
+                           f"statevector, plus a working copy and {parked_halves} parked half-vectors)")
+    return needed
 
 
 def _lower(model: Model, tokens: str | Iterable[str], params: Mapping[str, float] | None) -> tuple[Op, ...]:
@@ -68,10 +82,12 @@ def count_splits(ops: Sequence[Op]) -> int:
 class _Blocks:
     """Applies phase blocks; a block met a second time gets its diagonal cached (within budget)."""
 
-    def __init__(self, n: int):
+    def __init__(self, n: int, reserved: int = 0):
         self._n = n
         self._size = _state_bytes(n)
-        self._budget = int(CACHE_FRACTION * available_bytes())
+        available = available_bytes()
+        self._budget = max(0, min(int(CACHE_FRACTION * available), available - reserved))
+        """The cache never takes what the walk's vectors (``reserved`` bytes) need."""
         self._used = 0
         self._cache: dict[int, np.ndarray] = {}
         self._seen: set[int] = set()
@@ -91,20 +107,59 @@ class _Blocks:
 Divide = Callable[[list[Outcome], Any], list[tuple[Outcome, Any]]]
 
 
+def _too_many_branches(how: str, max_leaves: int) -> SimulationError:
+    return SimulationError([error(
+        Code.E0601, f"the exact distribution has more than {max_leaves:,} branches ({how}); "
+        "sample shots instead (--shots N, or hrnnc.sim.sample)")])
+
+
+def estimated_leaves(ops: Sequence[Op], n: int, probes: int = PROBES, stop_above: float = math.inf) -> float:
+    """Knuth's estimate of the number of leaves of the branch tree, from ``probes`` random paths.
+
+    Each path takes a uniformly random live outcome at every split; the product of the numbers
+    of live outcomes along it is an unbiased estimate of the leaf count (D. E. Knuth, "Estimating
+    the efficiency of backtrack programs", Math. Comp. 29, 1975). The mean over the paths is
+    returned; it stops early once it must exceed ``stop_above``. Seeded: the same run gives the
+    same estimate.
+    """
+    last = max((i for i, op in enumerate(ops) if isinstance(op, Split)), default=-1)
+    rng = np.random.default_rng(0)
+    total = 0.0
+    for _ in range(probes):
+        reg = Register(n)
+        product = 1.0
+        for i in range(last + 1):
+            op = ops[i]
+            if isinstance(op, DiagBlock):
+                reg.apply_strided(op)
+                continue
+            live = [o for o in reg.outcomes(op) if o.prob > PRUNE]
+            if not live:
+                break
+            product *= len(live)
+            if (total + product) / probes > stop_above:
+                return (total + product) / probes
+            reg.enter(op, live[int(rng.integers(len(live)))])
+        total += product
+    return total / probes
+
+
 def _walk(ops: Sequence[Op], n: int, weight: Any, divide: Divide, bar: Progress,
-          done: Callable[[Any], float], max_leaves: int | None = None) -> list[tuple[str, Any]]:
+          done: Callable[[Any], float], max_leaves: int | None = None, reserved: int = 0) -> list[tuple[str, Any]]:
     """Depth-first walk of the branch tree; returns ``(bits, weight)`` per leaf.
 
     ``divide`` maps the live outcomes of a split and the current weight to the
     branches to follow with their weights; the first is entered, the rest parked.
     Phase blocks after the last split cannot change the outputs and are skipped.
+    Branches are counted as they are created (leaves found + branches pending), so the
+    walk stops as soon as the count passes ``max_leaves``.
 
     Raises:
         SimulationError: More than ``max_leaves`` leaves (E0601).
     """
     last = max((i for i, op in enumerate(ops) if isinstance(op, Split)), default=-1)
     reg = Register(n)
-    blocks = _Blocks(n)
+    blocks = _Blocks(n, reserved)
     stack: list[tuple[int, str, Any, Parked | None]] = [(0, "", weight, None)]
     leaves: list[tuple[str, Any]] = []
     finished = 0.0
@@ -121,15 +176,14 @@ def _walk(ops: Sequence[Op], n: int, weight: Any, divide: Divide, bar: Progress,
             if not live:
                 raise SimulationError([error(Code.E0601, "the state vanished (norm 0); numerical underflow")])
             parts = divide(live, wt)
+            if max_leaves is not None and len(leaves) + len(stack) + len(parts) > max_leaves:
+                raise _too_many_branches("counted as the walk created them", max_leaves)
             for o, w2 in parts[1:]:
                 stack.append((i + 1, bits + _bit(op, o), w2, reg.park(op, o)))
             first, wt = parts[0]
             reg.enter(op, first)
             bits += _bit(op, first)
         leaves.append((bits, wt))
-        if max_leaves is not None and len(leaves) > max_leaves:
-            raise SimulationError([error(
-                Code.E0601, f"the exact distribution has more than {max_leaves:,} branches; sample shots instead")])
         finished += done(wt)
         bar.update(finished)
     return leaves
@@ -166,7 +220,12 @@ def exact_distribution(
     """
     ops = _lower(model, tokens, params)
     n = model.size
-    check_memory(n, parked_halves=min(count_splits(ops), 4))
+    reserved = check_memory(n, parked_halves=count_splits(ops))
+    # Refuse before the walk when the tree is too large: a walk to the cap would take minutes.
+    estimate = estimated_leaves(ops, n, stop_above=ESTIMATE_MARGIN * MAX_OUTCOMES)
+    if estimate > ESTIMATE_MARGIN * MAX_OUTCOMES:
+        raise _too_many_branches(f"estimated before walking, from {PROBES} random paths through the branch tree",
+                                 MAX_OUTCOMES)
 
     def divide(live: list[Outcome], prob: float) -> list[tuple[Outcome, float]]:
         total = sum(o.prob for o in live)
@@ -176,7 +235,7 @@ def exact_distribution(
         return prob
 
     with Progress("exact", progress) as bar:
-        leaves = _walk(ops, n, 1.0, divide, bar, done, max_leaves=MAX_OUTCOMES)
+        leaves = _walk(ops, n, 1.0, divide, bar, done, max_leaves=MAX_OUTCOMES, reserved=reserved)
     out: dict[str, float] = {}
     for bits, prob in leaves:
         out[bits] = out.get(bits, 0.0) + prob
@@ -207,7 +266,7 @@ def sample(
         raise ValueError("shots must be non-negative")
     ops = _lower(model, tokens, params)
     n = model.size
-    check_memory(n, parked_halves=min(count_splits(ops), int(math.log2(shots + 1)) + 1))
+    reserved = check_memory(n, parked_halves=min(count_splits(ops), int(math.log2(shots + 1)) + 1))
     rng = np.random.default_rng(seed)
     if shots == 0:
         return []
@@ -224,7 +283,7 @@ def sample(
         return count / shots
 
     with Progress("sampling", progress) as bar:
-        leaves = _walk(ops, n, shots, divide, bar, done)
+        leaves = _walk(ops, n, shots, divide, bar, done, reserved=reserved)
     results = [bits for bits, count in leaves for _ in range(count)]
     order = rng.permutation(len(results))
     return [results[i] for i in order]

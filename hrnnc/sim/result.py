@@ -97,8 +97,8 @@ class SimulationResult:
 
     def to_text(self) -> str:
         """A human-readable table (no plots)."""
-        head = f"model {self.model} ({self.kind}); inputs: {' '.join(self.inputs) or '(none)'}"
-        lines = [head, f"outputs (time order): {' '.join(self.outputs) or '(none)'}"]
+        head = f"model {self.model} ({self.kind}); inputs: {_word_list(self.inputs)}"
+        lines = [head, f"outputs (time order): {_word_list(self.outputs)}"]
         if self.options:
             lines.append("options: " + ", ".join(f"{k}={v:g}" for k, v in self.options.items()))
         if self.distribution is not None:
@@ -112,25 +112,48 @@ class SimulationResult:
         return "\n".join(lines)
 
 
+MAX_WORDS_SHOWN = 24
+"""Longer input/output lists are shown as their first and last words and a count (text only)."""
+MAX_BITS_SHOWN = 64
+"""Longer outcome strings are shown as their first 40 and last 16 bits (text only; JSON is complete)."""
+
+
+def _word_list(words: tuple[Any, ...]) -> str:
+    texts = [str(w) for w in words]
+    if len(texts) <= MAX_WORDS_SHOWN:
+        return " ".join(texts) or "(none)"
+    return (f"{' '.join(texts[:16])} … {' '.join(texts[-6:])} ({len(texts):,} in all; "
+            "--format json lists every one)")
+
+
 def _bits_label(bits: str) -> str:
+    if len(bits) > MAX_BITS_SHOWN:
+        return f"{bits[:40]}…{bits[-16:]}"
     return bits if bits else "(empty)"
 
 
+def _shortened_note(keys: Any) -> list[str]:
+    if any(len(k) > MAX_BITS_SHOWN for k in keys):
+        return [f"(outcomes longer than {MAX_BITS_SHOWN} bits show their first 40 and last 16 bits; "
+                "--format json has them in full)"]
+    return []
+
+
 def _distribution_table(dist: Mapping[str, float]) -> list[str]:
-    width = max([7] + [len(b) for b in dist])
+    width = max([7] + [len(_bits_label(b)) for b in dist])
     lines = [f"{'outcome':<{width}}  probability"]
     lines += [f"{_bits_label(b):<{width}}  {p:.6f}" for b, p in dist.items()]
-    return lines
+    return lines + _shortened_note(dist)
 
 
 def _counts_table(samples: tuple[Any, ...], seed: int | None) -> list[str]:
     counts = Counter(samples)
     total = max(1, len(samples))
-    width = max([7] + [len(b) for b in counts])
+    width = max([7] + [len(_bits_label(b)) for b in counts])
     lines = [f"{len(samples)} shots, seed {seed}", f"{'outcome':<{width}}  {'count':>7}  frequency"]
     for bits, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         lines.append(f"{_bits_label(bits):<{width}}  {c:>7}  {c / total:.4f}")
-    return lines
+    return lines + _shortened_note(counts)
 
 
 def _real_samples_table(samples: tuple[Any, ...], outputs: tuple[str, ...], seed: int | None) -> list[str]:
@@ -145,7 +168,7 @@ def _real_samples_table(samples: tuple[Any, ...], outputs: tuple[str, ...], seed
     shown = samples[:10]
     if shown:
         lines.append("first shots:")
-        lines += ["  " + " ".join(f"{float(y):+.4f}" for y in s) for s in shown]
+        lines += ["  " + _word_list(tuple(f"{float(y):+.4f}" for y in s)) for s in shown]
     return lines
 
 

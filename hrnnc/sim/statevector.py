@@ -41,7 +41,7 @@ _RESCALE = 1e150
 def strided_multiply(tensor: np.ndarray, block: DiagBlock) -> None:
     """Multiply a ``(2,)*n`` tensor in place by ``exp(i Σ γ_e ∏_{j∈e} n̂_j)``."""
     n = tensor.ndim
-    for sites, angle in block.edges:
+    for sites, angle in block.terms:
         idx: list[Any] = [slice(None)] * n
         for j in sites:
             idx[n - 1 - j] = 1

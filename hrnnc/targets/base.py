@@ -60,6 +60,11 @@ class Target(ABC):
     install_hint: ClassVar[str]
     """What to pip install when the SDK is missing."""
 
+    optimize: bool = True
+    """Run the optimizer on input sequences (merge phase polynomials across cells, cancel
+    stabilizer frames, schedule layers; ``docs/architecture.md``). False (``--no-optimize``)
+    emits the cell-by-cell lowering."""
+
     @classmethod
     def add_arguments(cls, group: argparse._ArgumentGroup) -> None:
         """Add this target's own CLI options (names must not clash with other targets')."""
@@ -74,6 +79,25 @@ class Target(ABC):
     def passes(self) -> Sequence[Pass]:
         """Analyses that check the target's limits (they report E05xx with spans)."""
         return ()
+
+    bytes_per_site: ClassVar[int] = 0
+    """What the SDK's circuit or program object holds per qubit or qumode (measured; 0: not checked)."""
+
+    def check_size(self, model: Model) -> None:
+        """Refuse (E0630) before building an SDK object whose register alone would not fit in memory.
+
+        Raises:
+            TargetError: ``bytes_per_site × register size`` exceeds the memory available now.
+        """
+        from hrnnc.sim.memory import available_bytes, format_bytes
+
+        needed = self.bytes_per_site * model.size
+        available = available_bytes()
+        if needed > available:
+            raise TargetError([error(
+                Code.E0630, f"the '{self.name}' target cannot build a register of {model.size:,} "
+                f"{model.kind.value}: about {format_bytes(needed)} for the SDK's objects, but only "
+                f"{format_bytes(available)} is available", model.register.span)])
 
     @abstractmethod
     def emit(self, model: Model, props: PropertySet, inputs: tuple[str, ...] | None) -> Any:

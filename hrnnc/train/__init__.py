@@ -31,7 +31,7 @@ def __getattr__(name: str) -> Any:
 
 def train(model: Model | str | Path, data: Dataset | str | Iterable[Any], *, loss: str = "nll",
           epochs: int = 100, batch: int | None = None, lr: float = 0.05, seed: int = 0, validation: float = 0.2,
-          patience: int = 20, kernel: str = "gaussian", bandwidth: float = 1.0, degree: int = 2,
+          patience: int = 20, kernel: str | None = None, bandwidth: float = 1.0, degree: int = 2,
           params: Mapping[str, float] | None = None, progress: bool = False,
           on_epoch: Callable[[Epoch], None] | None = None) -> TrainResult:
     """Fit every param of a qubit model to sequence data.
@@ -40,7 +40,8 @@ def train(model: Model | str | Path, data: Dataset | str | Iterable[Any], *, los
         model: A model, or its text or path.
         data: A JSON Lines path, a :class:`~hrnnc.data.Dataset`, or records
             (``{"inputs": …, "outputs": …}`` dicts or ``(inputs, outputs)`` pairs).
-        loss: ``nll`` (exact negative log-likelihood) or ``mmd`` (with ``kernel``).
+        loss: ``nll`` (exact negative log-likelihood) or ``mmd`` (with ``kernel``: ``gaussian``
+            or ``polynomial``; by default Gaussian for qubits, polynomial for qumodes).
         params: Initial values overriding the file's.
         Other arguments: see :class:`~hrnnc.train.loop.TrainOptions` and :class:`Kernel`.
 
@@ -61,7 +62,8 @@ def train(model: Model | str | Path, data: Dataset | str | Iterable[Any], *, los
 
     model = as_model(model)
     _require_clean(model)
-    options = TrainOptions(loss, epochs, batch, lr, seed, validation, patience, Kernel(kernel, bandwidth, degree))
+    chosen = Kernel(kernel or ("polynomial" if model.kind.value == "qumodes" else "gaussian"), bandwidth, degree)
+    options = TrainOptions(loss, epochs, batch, lr, seed, validation, patience, chosen)
     return fit(model, dataset_from(model, data), options, params, progress=progress, on_epoch=on_epoch)
 
 

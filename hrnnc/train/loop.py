@@ -52,8 +52,8 @@ class TrainOptions:
     """Fraction of the sequences held out (0: none; the best params then follow the training loss)."""
     patience: int = 20
     """Epochs without a validation improvement before stopping early (0: never stop early)."""
-    kernel: Kernel = field(default_factory=Kernel)
-    """Kernel of the MMD loss."""
+    kernel: Kernel | None = None
+    """Kernel of the MMD loss (None: Gaussian for qubits, polynomial of degree 2 for qumodes)."""
 
     def __post_init__(self) -> None:
         problems = []

@@ -88,16 +88,15 @@ def _keep(angle: Dual) -> Dual | None:
 class Loss(ABC):
     """A differentiable loss of a model's params on a data set."""
 
+    kinds: frozenset[RegisterKind] = frozenset({RegisterKind.QUBITS})
+    """Register kinds the loss is implemented for."""
+
     def __init__(self, model: Model, data: Dataset):
-        if model.kind is not RegisterKind.QUBITS:
-            raise TrainingError([error(Code.E0723, f"model '{model.name}' has qumodes: exact likelihood and "
-                                                   "MMD training are implemented for qubit models")])
+        if model.kind not in self.kinds:
+            raise TrainingError([error(Code.E0723, _unsupported(model, type(self).__name__))])
         self.model = model
         self.data = data
         self.names = tuple(p.name for p in model.params)
-        self._groups: dict[tuple[InputToken, ...], list[int]] = {}
-        for i, record in enumerate(data.records):
-            self._groups.setdefault(record.inputs, []).append(i)
 
     def _ops(self, values: Mapping[str, float]) -> Callable[[Sequence[InputToken]], tuple[Op, ...]]:
         """Lowering of input sequences with dual angles (each cell and argument tuple evaluated once)."""
@@ -216,8 +215,52 @@ class MaximumMeanDiscrepancy(Loss):
         return loss, grad
 
 
+def _unsupported(model: Model, loss: str) -> str:
+    if model.kind is RegisterKind.QUBITS:
+        return f"{loss} is not available for qubit model '{model.name}'"
+    if loss == "NegativeLogLikelihood":
+        return (f"model '{model.name}' has qumodes: the exact likelihood is implemented for qubit models; "
+                "train qumode models with --loss mmd --kernel polynomial")
+    return f"model '{model.name}' has qumodes: use --loss mmd --kernel polynomial (exact moments, DESIGN §10)"
+
+
+class QumodeMMD(Loss):
+    """Polynomial-kernel MMD of a qumode model, ``k(y, y') = (1 + y·y')^d``, exact by the moment
+    simulator (:func:`hrnnc.sim.mmd.mmd`: Heisenberg picture and Wick's theorem, DESIGN §10), with
+    its exact gradient. It depends only on moments of order ≤ d, so it needs no grid and works
+    for any number of modes."""
+
+    kinds = frozenset({RegisterKind.QUMODES})
+
+    def __init__(self, model: Model, data: Dataset, kernel: Kernel | None = None):
+        super().__init__(model, data)
+        self.kernel = kernel or Kernel("polynomial")
+        if self.kernel.name != "polynomial":
+            raise TrainingError([error(Code.E0723, f"qumode model '{model.name}': the exact MMD needs the "
+                                                   "polynomial kernel (--kernel polynomial); a Gaussian kernel "
+                                                   "depends on every moment")])
+
+    def __call__(self, values: Mapping[str, float], index: np.ndarray | None = None,
+                 weights: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+        from hrnnc.sim.mmd import mmd
+
+        index = np.arange(len(self.data)) if index is None else np.asarray(index)
+        weights = self.data.counts[index].astype(float) if weights is None else np.asarray(weights, dtype=float)
+        pairs = []
+        for i in index:
+            record = self.data.records[int(i)]
+            inputs = [name if not args else [name, list(args)] for name, args in record.inputs]
+            pairs.append((inputs, list(record.outputs)))
+        result = mmd(self.model, pairs, degree=self.kernel.degree, offset=1.0, params=values, gradient=True,
+                     weights=list(weights))
+        return float(result.value), np.array([result.gradient[name] for name in self.names], dtype=float)
+
+
 def make_loss(model: Model, data: Dataset, loss: str = "nll", kernel: Kernel | None = None) -> Loss:
     """The loss named ``nll`` or ``mmd``.
+
+    ``kernel`` defaults to the Gaussian kernel for qubit models and to the polynomial kernel
+    of degree 2 for qumode models.
 
     Raises:
         ConfigurationError: Another name (E0722).
@@ -226,9 +269,11 @@ def make_loss(model: Model, data: Dataset, loss: str = "nll", kernel: Kernel | N
     if loss == "nll":
         return NegativeLogLikelihood(model, data)
     if loss == "mmd":
-        return MaximumMeanDiscrepancy(model, data, kernel)
+        if model.kind is RegisterKind.QUMODES:
+            return QumodeMMD(model, data, kernel or Kernel("polynomial"))
+        return MaximumMeanDiscrepancy(model, data, kernel or Kernel("gaussian"))
     raise ConfigurationError([error(Code.E0722, f"unknown loss {loss!r}; choose nll or mmd")])
 
 
 __all__ = ["KERNELS", "MAX_MMD_OUTCOMES", "Kernel", "Loss", "MaximumMeanDiscrepancy", "NegativeLogLikelihood",
-           "make_loss"]
+           "QumodeMMD", "make_loss"]

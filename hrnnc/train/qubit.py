@@ -4,8 +4,9 @@ The probability of observed bits ``y`` for inputs ``x`` is ``p = ‖M_T D_T ⋯ 
 with ``D_t`` the merged diagonal phase blocks and ``M_t`` the projectors of the observed
 outcomes (DESIGN §2 lowering, :mod:`hrnnc.sim.program`). Only this one branch is simulated,
 never the whole outcome tree. A ``reset`` is a hidden X outcome: its two branches are summed
-(``p = Σ_h p_h``), each walked separately; a branch with conditional probability ≤
-:data:`~hrnnc.sim.qubit.PRUNE` is dropped (an unentangled reset has one branch).
+(``p = Σ_h p_h``), each walked separately; a hidden branch is dropped only below
+:data:`HIDDEN_PRUNE` (an unentangled reset has one branch), and an observed outcome whose
+conditional probability is ≤ :data:`~hrnnc.sim.qubit.PRUNE` makes the string impossible.
 
 Gradient (adjoint method): with ``χ_t = D_t ψ_{t-1}`` the state after block ``t`` and
 ``λ_t = (M_T D_T ⋯ D_{t+1} M_{t+1})† ψ_T`` the adjoint state, each edge ``e`` of block ``t``
@@ -33,6 +34,10 @@ from hrnnc.sim.memory import require_memory
 from hrnnc.sim.program import DiagBlock, Op, Split
 from hrnnc.sim.qubit import PRUNE
 
+HIDDEN_PRUNE = 1e-30
+"""A hidden reset outcome is skipped only below this probability (rounding level of the
+amplitudes). The simulator's :data:`PRUNE` would drop branches of probability ~θ² near θ = 0
+whose *derivative* (~2θ) still counts."""
 MAX_HIDDEN_BRANCHES = 1 << 12
 """Most branches of hidden reset outcomes summed for one sequence."""
 
@@ -89,8 +94,9 @@ def _flip_back(psi: np.ndarray, split: Split) -> None:
 
 
 def _norm2(psi: np.ndarray) -> float:
+    """``‖ψ‖²`` by einsum: ``np.dot`` would call multithreaded BLAS, 20–50× slower on a shared machine."""
     flat = psi.view(np.float64)
-    return float(np.dot(flat, flat))
+    return float(np.einsum("i,i->", flat, flat))
 
 
 class BranchWalker:
@@ -161,11 +167,11 @@ class BranchWalker:
                 bit = 0
                 other = psi.copy()
                 _project(other, op, 1)
-                if _norm2(other) > PRUNE:
+                if _norm2(other) > HIDDEN_PRUNE:
                     more.append((*taken, 1))
             _project(psi, op, bit)  # psi had unit norm: phases are unitary and each split renormalises
             after = _norm2(psi)
-            if after <= PRUNE:
+            if after <= (PRUNE if op.recorded else HIDDEN_PRUNE):
                 return BranchResult(-math.inf, np.zeros(self.size), observed if op.recorded else None), more
             if not op.recorded:
                 taken.append(bit)

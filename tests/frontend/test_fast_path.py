@@ -222,8 +222,11 @@ def test_many_seeded_models_agree(rng: random.Random) -> None:
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
 def test_fixtures_agree(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    model = assert_agree(text, must_accept=path.parent.name != "err")
-    if path.parent.name == "ok" or path.parent.name == "examples":
+    reference, _ = lark_path(Source("<t>", text))
+    looped = reference is not None and reference.template is not None  # loops are the Lark path's (#11)
+    # tests/data/fuzz holds deliberately odd (BOM, CRLF …) inputs: agreement only, deferral allowed.
+    model = assert_agree(text, must_accept=path.parent.name in ("ok", "examples") and not looped)
+    if (path.parent.name == "ok" or path.parent.name == "examples") and not looped:
         assert model is not None
 
 

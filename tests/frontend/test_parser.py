@@ -246,7 +246,8 @@ def test_resumed_recovery_agrees_on_mutated_examples() -> None:
 
     rng = random.Random(7)
     checked = 0
-    for path in sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.hrnn")):
+    examples = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.hrnn"))
+    for path in examples:
         words = path.read_text().split(" ")
         for _ in range(25):
             mutated = list(words)
@@ -255,4 +256,4 @@ def test_resumed_recovery_agrees_on_mutated_examples() -> None:
             text = " ".join(mutated)
             assert recovered_diagnostics(text) == full_reparse_diagnostics(text)
             checked += 1
-    assert checked == 100
+    assert checked == 25 * len(examples) >= 100

@@ -137,7 +137,7 @@ def test_printer_and_json_keep_arguments():
 
 
 def test_simulator_closed_form_with_arguments():
-    """CP(γ)|++⟩ then X_0: P(0) = (1 + (1 + cos γ)/2)/2 = (3 + cos γ)/4 with γ = a·x (DESIGN §2)."""
+    """CP(γ)|++⟩ then X_0: P(0) = (1 + (1 + cos γ)/2)/2 = (3 + cos γ)/4 with γ = a·x (docs/semantics.md §2)."""
     m = model()
     for x in (0.0, 0.37, 2.0, -1.3):
         dist = hrnnc.simulate(m, f"w01({x}) x0").distribution

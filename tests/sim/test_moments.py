@@ -52,7 +52,7 @@ def _variances(r: float) -> tuple[float, float]:
 
 @pytest.mark.parametrize("r", [0.0, 0.5, 1.0, 2.0])
 def test_design_closed_form(r: float) -> None:
-    """DESIGN §10: y = p_0 + γ q_1², so E[y] = γ e^{2r}/2 and Var y = e^{−2r}/2 + γ² e^{4r}/2."""
+    """docs/semantics.md §10: y = p_0 + γ q_1², so E[y] = γ e^{2r}/2 and Var y = e^{−2r}/2 + γ² e^{4r}/2."""
     g = 0.7
     res = output_moments(hrnnc.parse(DESIGN), "a m", squeezing=r)
     assert res.means[0] == pytest.approx(g * math.exp(2 * r) / 2, rel=1e-12)
@@ -178,6 +178,19 @@ def test_mmd_value_and_gradient() -> None:
         res = mmd(model, data, degree=degree, squeezing=0.5)
         f = lambda g: mmd(model, data, degree=degree, squeezing=0.5, params={"g": g}).value  # noqa: E731
         assert res.gradient["g"] == pytest.approx(_central(f, 0.7), rel=1e-6)
+
+
+def test_mmd_weights_count_sequences() -> None:
+    """A weight of 2 is the same as the sequence given twice; hrnnc.data records are accepted as they are."""
+    from hrnnc.data import Record
+
+    model = hrnnc.parse(DESIGN)
+    a = Record(inputs=(("a", ()), ("m", ())), outputs=(0.3,))
+    b = Record(inputs=(("a", ()), ("m", ())), outputs=(1.1,))
+    weighted = mmd(model, [a, b], degree=3, weights=[2, 1], squeezing=0.4)
+    repeated = mmd(model, [a, a, b], degree=3, squeezing=0.4)
+    assert weighted.value == pytest.approx(repeated.value, rel=1e-12)
+    assert weighted.gradient["g"] == pytest.approx(repeated.gradient["g"], rel=1e-12)
 
 
 def test_mmd_degree_two_closed_form() -> None:

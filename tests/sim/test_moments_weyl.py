@@ -134,7 +134,7 @@ def test_engine_equals_exact_oracle_and_outputs_commute(text: str, inputs: str) 
     assert [as_weyl(o) for o in run.outputs] == oracle.outputs
     for a, b in combinations_with_replacement(oracle.outputs, 2):
         assert not a.commutator(b)
-    assert all(y.in_hk(model.degree.value) for y in oracle.outputs)  # DESIGN §10: Y_t ∈ h_k
+    assert all(y.in_hk(model.degree.value) for y in oracle.outputs)  # docs/semantics.md §10: Y_t ∈ h_k
 
 
 X, S = sp.symbols("x s", positive=True)

@@ -143,7 +143,7 @@ def test_example_cubic_cell_counts() -> None:
 def test_trainable_params_use_initial_values() -> None:
     model = hrnnc.parse("hrnn m { qumodes 2; degree 2; param g = 0.25; const h = 2 * g; on a { phase(h) 0 1; } }")
     values = float_bindings(model)
-    cell = lower_cell(model.cells[0], values, 2.0, 1.0)
+    cell = lower_cell(model, model.cells[0], values, 2.0, 1.0)
     assert cell.ops == (Op("CZgate", (0.5,), (0, 1)),)
 
 

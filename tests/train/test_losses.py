@@ -113,7 +113,7 @@ def _record(model, tokens, seed, values):
     return inputs, [int(c) for c in bits]
 
 
-def _five_point(f, x, h=1e-3):
+def _five_point(f, x, h=1e-4):
     """Central finite difference of fourth order: (−f(x+2h) + 8f(x+h) − 8f(x−h) + f(x−2h)) / 12h."""
     return (-f(x + 2 * h) + 8 * f(x + h) - 8 * f(x - h) + f(x - 2 * h)) / (12 * h)
 

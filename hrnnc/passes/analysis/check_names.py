@@ -169,6 +169,11 @@ class CheckNames(AnalysisPass):
         if later is not None and in_declaration:
             props.report(error(Code.E0217, f"'{ref.id}' is used before its definition", ref.span,
                                [Note("defined here", later.span)]))
+        elif later is None and "[" in ref.id:
+            base = ref.id[: ref.id.index("[") + 1]
+            elements = [d.name for d in model.decls if d.name.startswith(base)]
+            declared_range = f"declared: {elements[0]} … {elements[-1]}" if elements else "no element is declared"
+            props.report(error(Code.E0229, f"'{ref.id}' is out of range ({declared_range})", ref.span))
         elif later is None:
             known = ", ".join(sorted(set(BUILTIN_CONSTANTS) | {d.name for d in model.decls}))
             props.report(error(Code.E0207, f"undefined name '{ref.id}' (known: {known})", ref.span))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
-from typing import TYPE_CHECKING, Iterable, Union
+from typing import TYPE_CHECKING, Iterable, Mapping, Union
 
 from hrnnc.algebra import PauliSum, WeylPoly, const, p, pauli, q_monomial, z_string
 from hrnnc.ir import MeasureStab, Phase, RegisterKind, Shift
@@ -72,11 +72,28 @@ def _label_monomial(sites: Iterable[int], letter: str) -> str:
     return "*".join(f"{letter}{s}" + (f"^{c}" if c > 1 else "") for s, c in sorted(counts.items()))
 
 
-def extract_generators(model: Model) -> tuple[Generator, ...]:
+def qubit_sites(model: Model) -> tuple[int, ...]:
+    """The sites that a qubit model's generators act on, ascending."""
+    used: set[int] = set()
+    for stmt in model.statements():
+        if isinstance(stmt, Phase):
+            used.update(stmt.indices)
+        elif isinstance(stmt, MeasureStab):
+            used.add(stmt.vertex.index)
+            for edge in stmt.edges:
+                used.update(edge.indices)
+    return tuple(sorted(used))
+
+
+def extract_generators(model: Model, site_map: Mapping[int, int] | None = None) -> tuple[Generator, ...]:
     """The generator set of ``model``, deduplicated (equal generators merge their origins).
 
     Args:
         model: A model that passed the semantic passes (sites in range, kinds respected).
+        site_map: Qubits only: the index each site has in the elements (labels and origins keep
+            the source's). A Pauli string is a bit mask over sites, so the Lie-closure pass maps
+            the used sites to ``0, 1, …`` (the algebra is the same up to relabelling) instead of
+            working with 10⁹-bit integers for a site near 10⁹.
 
     Returns:
         Generators in order of first appearance in the source.
@@ -90,10 +107,14 @@ def extract_generators(model: Model) -> tuple[Generator, ...]:
         entry[1].append(origin)
 
     qubits = model.kind is RegisterKind.QUBITS
+
+    def at(sites: Iterable[int]) -> Iterable[int]:
+        return sites if site_map is None else (site_map[s] for s in sites)
+
     for stmt in model.statements():
         if isinstance(stmt, Phase):
             if qubits:
-                add(qubit_edge_element(stmt.indices), _label_monomial(sorted(set(stmt.indices)), "n"),
+                add(qubit_edge_element(at(stmt.indices)), _label_monomial(sorted(set(stmt.indices)), "n"),
                     Origin("phase edge", stmt.span))
             else:
                 add(q_monomial(stmt.indices), _label_monomial(stmt.indices, "q"), Origin("phase edge", stmt.span))
@@ -104,12 +125,12 @@ def extract_generators(model: Model) -> tuple[Generator, ...]:
             v = stmt.vertex.index
             what = f"stabilizer measurement of {v}"
             if qubits:
-                add(pauli({v: "X"}), f"X{v}", Origin(what, stmt.span))
+                add(pauli({v if site_map is None else site_map[v]: "X"}), f"X{v}", Origin(what, stmt.span))
             else:
                 add(p(v), f"p{v}", Origin(what, stmt.span))
             for edge in stmt.edges:
                 if qubits:
-                    add(qubit_edge_element(edge.indices), _label_monomial(sorted(set(edge.indices)), "n"),
+                    add(qubit_edge_element(at(edge.indices)), _label_monomial(sorted(set(edge.indices)), "n"),
                         Origin(f"edge of the {what}", edge.span))
                 else:
                     rest = list(edge.indices)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import math
+import re
 
 from dataclasses import dataclass, field
-from math import comb
 from typing import TYPE_CHECKING, Any
 
 from hrnnc.algebra import Closure, PauliSum, WeylPoly, format_chain, lie_closure, mono_in_hk
 from hrnnc.diagnostics import Code, ConfigurationError, Diagnostic, Note, error, warning
 from hrnnc.ir import RegisterKind
-from hrnnc.passes.analysis.generators import Generator, extract_generators
+from hrnnc.passes.analysis.generators import Generator, extract_generators, qubit_sites
 from hrnnc.passes.base import AnalysisPass, PropertyKey, PropertySet
 
 if TYPE_CHECKING:
@@ -30,7 +30,8 @@ class ClosureResult:
     dimension: int
     """Dimension reached; a lower bound when ``capped``."""
     bound: int
-    """Qubits: ``n + Σ_{j≤k} C(n,j)``. Qumodes: ``dim h_k = n + C(n+k, k)``."""
+    """Qubits: ``n + Σ_{j≤k} C(n,j)``. Qumodes: ``dim h_k = n + C(n+k, k)``. Saturates at
+    :data:`BOUND_LIMIT` (then it means "at least that"; see :func:`bound_text`)."""
     within_hk: bool | None
     """Qumodes: whether the algebra lies in ``h_k``; None for qubits."""
     capped: bool
@@ -48,7 +49,8 @@ class ClosureResult:
 
     def to_json(self) -> dict[str, Any]:
         """The ``closure`` object of ``hrnnc check --format json``."""
-        out: dict[str, Any] = {"algebra": self.algebra, "dimension": self.dimension, "bound": json_count(self.bound),
+        bound = ">= 2^256" if self.bound >= BOUND_LIMIT else json_count(self.bound)
+        out: dict[str, Any] = {"algebra": self.algebra, "dimension": self.dimension, "bound": bound,
                                "within_hk": self.within_hk, "capped": self.capped}
         if self.basis is not None:
             out["basis"] = list(self.basis)
@@ -68,7 +70,7 @@ class ClosureResult:
         if self.algebra == "weyl":
             text += f", within h_{self.k}" if self.within_hk else f", leaves h_{self.k}"
         else:
-            text += f" (bound {format_count(self.bound)})"
+            text += f" (bound {bound_text(self.bound)})"
         if self.capped:
             text += f", capped ({self.cap_reason})" if self.cap_reason else ", capped"
         return text
@@ -97,14 +99,47 @@ CLOSURE: PropertyKey[ClosureResult] = PropertyKey("closure")
 """The :class:`ClosureResult` of the model."""
 
 
+BOUND_LIMIT = 2**256
+"""Dimension bounds saturate here. A closure never gets near it (it stops at ``max_dim``), so
+the verdict is unchanged, and a bound for ``qubits 999999999; degree 999999999;`` costs a few
+dozen big-integer steps instead of 10⁹ binomials of 10⁹ bits each (issue #16, item 8)."""
+
+
+def _binomial_sum(n: int, k: int) -> int:
+    """``min(Σ_{j=0}^{k} C(n, j), BOUND_LIMIT)``, term by term (``C(n, j+1) = C(n, j)(n−j)/(j+1)``)
+    with an early stop: at most ``min(k, n)`` steps, and about 256/log2(n) once terms are large."""
+    if k >= n:
+        return 1 << n if n < 256 else BOUND_LIMIT  # Σ_j C(n, j) = 2^n
+    total = term = 1
+    for j in range(k):
+        term = term * (n - j) // (j + 1)
+        total += term
+        if total >= BOUND_LIMIT:
+            return BOUND_LIMIT
+    return total
+
+
 def qubit_bound(n: int, k: int) -> int:
-    """``n + Σ_{j=0}^{k} C(n, j)``: the polynomial dimension bound of docs/semantics.md §4."""
-    return n + sum(comb(n, j) for j in range(k + 1))
+    """``n + Σ_{j=0}^{k} C(n, j)``: the polynomial dimension bound of docs/semantics.md §4, saturated at
+    :data:`BOUND_LIMIT`."""
+    return min(n + _binomial_sum(n, k), BOUND_LIMIT)
 
 
 def hk_dimension(n: int, k: int) -> int:
-    """``dim h_k = n + C(n+k, k)``: ``n`` momenta plus every q-monomial of degree ≤ k."""
-    return n + comb(n + k, k)
+    """``dim h_k = n + C(n+k, k)``: ``n`` momenta plus every q-monomial of degree ≤ k, saturated at
+    :data:`BOUND_LIMIT`."""
+    small = min(n, k)
+    term = 1
+    for j in range(small):  # C(n+k, small), one exact step at a time
+        term = term * (n + k - j) // (j + 1)
+        if term >= BOUND_LIMIT:
+            return BOUND_LIMIT
+    return min(n + term, BOUND_LIMIT)
+
+
+def bound_text(bound: int) -> str:
+    """The bound as people read it: :func:`format_count`, or ``≥ 2^256`` once saturated."""
+    return "≥ 2^256" if bound >= BOUND_LIMIT else format_count(bound)
 
 
 @dataclass(frozen=True)
@@ -141,7 +176,9 @@ class LieClosure(AnalysisPass):
 
     def run(self, model: Model, props: PropertySet) -> None:
         weyl = model.kind is RegisterKind.QUMODES
-        gens = extract_generators(model) + tuple(self.extra)
+        sites = None if weyl or self.extra else qubit_sites(model)
+        gens = extract_generators(model, None if sites is None else {s: i for i, s in enumerate(sites)})
+        gens += tuple(self.extra)
         kind = WeylPoly if weyl else PauliSum
         if any(not isinstance(g.element, kind) for g in gens):
             raise ConfigurationError(f"extra generators must be {kind.__name__}s for a {model.kind.value} model")
@@ -162,7 +199,8 @@ class LieClosure(AnalysisPass):
             bound=hk_dimension(n, k) if weyl else qubit_bound(n, k),
             within_hk=(outside is None and stray is None) if weyl else None, capped=closure.capped, k=k,
             cap_reason=closure.cap_reason, generators=len(gens),
-            basis=tuple(str(b) for b in closure.basis()) if self.basis else None, elapsed=closure.elapsed)
+            basis=tuple(_relabelled(str(b), sites) for b in closure.basis()) if self.basis else None,
+            elapsed=closure.elapsed)
         props[CLOSURE] = result
         if weyl and outside is not None:
             props.report(_leaves_hk(model, closure, gens, outside))
@@ -173,7 +211,8 @@ class LieClosure(AnalysisPass):
 
     def _not_certified(self, model: Model, result: ClosureResult) -> Diagnostic:
         n, k = model.size, model.k
-        bound = f"the polynomial bound n + Σ_(j≤k) C(n,j) = {format_count(result.bound)} (n = {n}, k = {k})"
+        value = bound_text(result.bound)
+        bound = f"the polynomial bound n + Σ_(j≤k) C(n,j) {value if value[0] in '≥≈' else '= ' + value} (n = {n}, k = {k})"
         if result.cap_reason == "time":
             why = (f"the Lie closure did not finish within its {self.time_budget:g} s budget; "
                    f"dimension ≥ {result.dimension}")
@@ -189,6 +228,16 @@ class LieClosure(AnalysisPass):
                  Note(f"{result.generators} generators: X_v from stabilizer measurements, Z-strings from edges")]
         make = error if self.strict else warning
         return make(Code.E0402 if self.strict else Code.W0401, message, model.register.span, notes)
+
+
+_PAULI_FACTOR = re.compile(r"([XYZ])(\d+)")
+
+
+def _relabelled(text: str, sites: tuple[int, ...] | None) -> str:
+    """A Pauli sum's text with compact indices (see ``extract_generators``'s ``site_map``) put back."""
+    if sites is None:
+        return text
+    return _PAULI_FACTOR.sub(lambda m: f"{m.group(1)}{sites[int(m.group(2))]}", text)
 
 
 def _first_outside(closure: Closure, k: int) -> int | None:

@@ -19,18 +19,14 @@ from hrnnc.diagnostics import InternalError
 from hrnnc.ir import (
     FLOAT,
     Arithmetic,
-    Basis,
     Bindings,
-    Cell,
-    Measure,
     MeasureStab,
     Model,
-    Phase,
-    Reset,
     float_bindings,
     initial_param_values,
-    unroll_steps,
 )
+from hrnnc.lowered import DiagBlock, LoweredRun, evaluator, lower_run, lower_steps, optimizer_report
+from hrnnc.passes.pipelines import optimize as optimize_run
 
 if TYPE_CHECKING:
     from qiskit import QuantumCircuit
@@ -80,25 +76,6 @@ def _symbolic_arithmetic() -> Arithmetic[Angle]:
     )
 
 
-@dataclass(frozen=True)
-class Op:
-    """One instruction of a unit-cell template: operation, qubit indices, cell-local output slot."""
-
-    operation: Instruction
-    qubits: tuple[int, ...]
-    slot: int | None = None
-    """Index of the cell's measured output written by this op, or None."""
-
-
-@dataclass(frozen=True)
-class CellTemplate:
-    """A lowered unit cell, independent of where it sits in a sequence."""
-
-    ops: tuple[Op, ...]
-    outputs: tuple[str, ...]
-    """Names of the cell's measured outputs, in order."""
-
-
 class Lowering:
     """Lowers the cells of one qubit model, sharing gates and :class:`Parameter` objects.
 
@@ -132,7 +109,8 @@ class Lowering:
         self._h, self._cx = HGate(), CXGate()
         self._measure, self._reset = MeasureOp(), ResetOp()
         self._ccz: dict[int, Instruction] = {}
-        self._templates: dict[tuple[int, tuple[tuple[str, float], ...]], CellTemplate] = {}
+        self._gates: dict[tuple[int, Angle], Instruction] = {}
+        """Gates by (controls, angle), shared within one circuit."""
 
     # -- gates -----------------------------------------------------------------------------
 
@@ -145,11 +123,12 @@ class Lowering:
             if controls not in self._ccz:
                 self._ccz[controls] = ZGate() if controls == 0 else ZGate().control(controls, annotated=False)
             return self._ccz[controls]
-        if controls == 0:
-            return PhaseGate(angle)
-        if controls == 1:
-            return CPhaseGate(angle)
-        return MCPhaseGate(angle, controls)
+        key = (controls, angle)
+        gate = self._gates.get(key)
+        if gate is None:
+            gate = self._gates[key] = (PhaseGate(angle) if controls == 0 else CPhaseGate(angle) if controls == 1
+                                       else MCPhaseGate(angle, controls))
+        return gate
 
     def angle(self, expr: Any, args: Mapping[str, Any] | None = None) -> Angle:
         return self._bindings(expr, args)
@@ -163,91 +142,83 @@ class Lowering:
             self._bindings = Bindings(self.model, _symbolic_arithmetic(), initial_param_values(self.model))
         return {name: Parameter(name) for name in cell.arg_names}
 
-    # -- cells -----------------------------------------------------------------------------
+    # -- runs ------------------------------------------------------------------------------
 
-    def template(self, cell: Cell, args: tuple[tuple[str, float], ...] = ()) -> CellTemplate:
-        """The lowered cell with its arguments bound (memoised: a cell shared by several tokens,
-        or run again with the same arguments, is lowered once)."""
-        key = (id(cell), args)
-        if key not in self._templates:
-            self._templates[key] = self._lower_cell(cell, dict(args))
-        return self._templates[key]
+    def run(self, tokens: Sequence[str], optimize: bool = True) -> tuple[LoweredRun, LoweredRun]:
+        """The raw lowered run of ``tokens`` and the one to emit (optimised unless ``optimize`` is False)."""
+        raw = lower_run(self.model, tokens, self._bindings)
+        return raw, (optimize_run(raw) if optimize else raw)
 
-    def _lower_cell(self, cell: Cell, args: Mapping[str, Any] | None = None) -> CellTemplate:
-        ops: list[Op] = []
-        outputs: list[str] = []
-        h = self._h
-        for stmt in cell.body:
-            if isinstance(stmt, Phase):
-                ops.append(Op(self.phase_gate(self.angle(stmt.angle, args), len(stmt.sites)), stmt.indices))
-            elif isinstance(stmt, Reset):
-                v = stmt.site.index
-                ops += [Op(self._reset, (v,)), Op(h, (v,))]
-            elif isinstance(stmt, Measure):
-                v, slot = stmt.site.index, len(outputs)
-                outputs.append(stmt.output)
-                if stmt.basis is Basis.X:
-                    ops += [Op(h, (v,)), Op(self._measure, (v,), slot), Op(h, (v,))]
-                elif stmt.basis is Basis.Z:
-                    ops.append(Op(self._measure, (v,), slot))
-                else:
-                    raise InternalError(f"basis {stmt.basis.value} on a qubit model")
-            elif isinstance(stmt, MeasureStab):
-                slot = len(outputs)
-                outputs.append(stmt.output)
-                ops += self._lower_stab(stmt, slot, args)
+    def _append_run(self, qc: QuantumCircuit, run: LoweredRun, clbits: Sequence[Any]) -> None:
+        from qiskit.circuit import CircuitInstruction
+
+        append = qc._append  # the documented fast path: operands are known to be valid
+        qubits = qc.qubits
+        h, measure, reset = self._h, self._measure, self._reset
+        bits = iter(clbits)
+        for item in run.items:
+            if isinstance(item, DiagBlock):
+                for mono, angle in item.terms:
+                    append(CircuitInstruction(self.phase_gate(angle, len(mono)), tuple(qubits[i] for i in mono)))
+                continue
+            v = qubits[item.site]
+            if item.kind == "reset":
+                ops = [(reset, (v,), ()), (h, (v,), ())]
+            elif item.kind == "measure-z":
+                ops = [(measure, (v,), (next(bits),))]
+            elif item.kind == "stab" and self.ancilla is not None:
+                a = qubits[self.ancilla]
+                ops = [(h, (a,), ()), (self._cx, (a, v), ()), (h, (a,), ()), (measure, (a,), (next(bits),)),
+                       (reset, (a,), ())]
+            elif item.kind in ("measure-x", "stab"):
+                ops = [(h, (v,), ()), (measure, (v,), (next(bits),)), (h, (v,), ())]
             else:
-                raise InternalError(f"{type(stmt).__name__} on a qubit model")
-        return CellTemplate(tuple(ops), tuple(outputs))
-
-    def _lower_stab(self, stmt: MeasureStab, slot: int, args: Mapping[str, Any] | None) -> list[Op]:
-        """docs/semantics.md §2: ``U†; H; measure; H; U`` in place, or phase estimation on the ancilla."""
-        v = stmt.vertex.index
-        weights = [(self.angle(e.weight, args), e.indices) for e in stmt.edges]
-        undo = [Op(self.phase_gate(-w, len(e)), e) for w, e in weights]
-        redo = [Op(self.phase_gate(w, len(e)), e) for w, e in weights]
-        h = self._h
-        if self.ancilla is None:
-            return [*undo, Op(h, (v,)), Op(self._measure, (v,), slot), Op(h, (v,)), *redo]
-        a = self.ancilla
-        return [Op(h, (a,)), *undo, Op(self._cx, (a, v)), *redo, Op(h, (a,)),
-                Op(self._measure, (a,), slot), Op(self._reset, (a,))]
+                raise InternalError(f"action {item.kind} on a qubit model")
+            for operation, qargs, cargs in ops:
+                append(CircuitInstruction(operation, qargs, cargs))
 
     # -- circuits --------------------------------------------------------------------------
 
     def unit_cell(self, token: str) -> QuantumCircuit:
-        """The unit cell of ``token`` as a circuit on the model's register (no state preparation)."""
+        """The unit cell of ``token`` as a circuit on the model's register (no state preparation).
+
+        A unit cell is emitted as written (cells are composed later, so the optimizer, which
+        works across cell boundaries, runs on sequences).
+        """
         from qiskit import ClassicalRegister, QuantumCircuit
 
         cell = self.model.cell_for(token)
         if cell is None:
             raise InternalError(f"token {token!r} has no cell")
-        # Not memoised: cells are separate circuits, so they must not share parameterized gate
-        # objects (binding one cell in place would otherwise change another).
-        tpl = self._lower_cell(cell, self._symbolic_args(cell) if cell.args else None)
-        cregs = [ClassicalRegister(1, f"m{i}_{name}") for i, name in enumerate(tpl.outputs)]
+        # Cells are separate circuits, so they must not share parameterized gate objects
+        # (binding one cell in place would otherwise change another).
+        self._gates = {}
+        args = tuple(self._symbolic_args(cell).items()) if cell.args else ()
+        run = lower_steps(self.model, ((cell, args),), evaluator(self._bindings))
+        outputs = run.outputs
+        cregs = [ClassicalRegister(1, f"m{i}_{name}") for i, name in enumerate(outputs)]
         qc = QuantumCircuit(*self.qregs, *cregs, name=f"cell_{token}")
-        _append_template(qc, tpl, qc.qubits, [r[0] for r in cregs])
-        qc.metadata = {"hrnnc_token": token, "hrnnc_outputs": list(tpl.outputs)}
+        self._append_run(qc, run, [r[0] for r in cregs])
+        qc.metadata = {"hrnnc_token": token, "hrnnc_outputs": list(outputs)}
         return qc
 
-    def sequence(self, tokens: Sequence[str]) -> QuantumCircuit:
-        """The unrolled circuit of ``tokens``: ``|+⟩^n`` preparation, then one cell per token."""
+    def sequence(self, tokens: Sequence[str], optimize: bool = True) -> QuantumCircuit:
+        """The circuit of ``tokens``: ``|+⟩^n`` preparation, then the (optimised) lowered run.
+
+        ``metadata["hrnnc_optimizer"]`` holds the run's counts before and after optimisation.
+        """
         from qiskit import ClassicalRegister, QuantumCircuit
 
-        templates = [self.template(step.cell, step.args) for step in unroll_steps(self.model, tokens)]
-        names = [name for tpl in templates for name in tpl.outputs]
+        raw, run = self.run(tokens, optimize)
+        names = list(run.outputs)
         width = len(str(max(len(names) - 1, 0)))
         cregs = [ClassicalRegister(1, f"m{t:0{width}d}_{name}") for t, name in enumerate(names)]
         qc = QuantumCircuit(*self.qregs, *cregs, name=self.model.name)
-        qubits = qc.qubits
-        clbits = [r[0] for r in cregs]
         prepare_plus(qc, self.n)
-        offset = 0
-        for tpl in templates:
-            _append_template(qc, tpl, qubits, clbits[offset: offset + len(tpl.outputs)])
-            offset += len(tpl.outputs)
+        self._append_run(qc, run, [r[0] for r in cregs])
         qc.metadata = {"hrnnc_model": self.model.name, "hrnnc_inputs": list(tokens), "hrnnc_outputs": names}
+        if optimize:
+            qc.metadata["hrnnc_optimizer"] = optimizer_report(raw, run)
         return qc
 
 
@@ -259,15 +230,6 @@ def prepare_plus(qc: QuantumCircuit, n: int) -> None:
     h = HGate()
     for qubit in qc.qubits[:n]:
         qc._append(CircuitInstruction(h, (qubit,)))
-
-
-def _append_template(qc: QuantumCircuit, tpl: CellTemplate, qubits: Sequence[Any], clbits: Sequence[Any]) -> None:
-    from qiskit.circuit import CircuitInstruction
-
-    append = qc._append  # the documented fast path: operands are known to be valid
-    for op in tpl.ops:
-        cargs = () if op.slot is None else (clbits[op.slot],)
-        append(CircuitInstruction(op.operation, tuple(qubits[i] for i in op.qubits), cargs))
 
 
 def assemble(cells: dict[str, QuantumCircuit], tokens: str | Iterable[str]) -> QuantumCircuit:

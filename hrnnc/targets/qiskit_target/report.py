@@ -38,4 +38,8 @@ def report(obj: QuantumCircuit | Mapping[str, QuantumCircuit]) -> dict[str, Any]
     """The report of a sequence circuit, or ``{"cells": {token: report}}`` for unit cells."""
     if isinstance(obj, Mapping):
         return {"cells": {token: circuit_report(circuit) for token, circuit in obj.items()}}
-    return circuit_report(obj)
+    out = circuit_report(obj)
+    optimizer = (obj.metadata or {}).get("hrnnc_optimizer")
+    if optimizer is not None:
+        out["optimizer"] = optimizer
+    return out

@@ -65,6 +65,8 @@ class QiskitTarget(Target):
     register_kinds: ClassVar[frozenset[RegisterKind]] = frozenset({RegisterKind.QUBITS})
     default_suffix: ClassVar[str] = ".qasm"
     install_hint: ClassVar[str] = "pip install 'hrnnc[qiskit]'"
+    bytes_per_site: ClassVar[int] = 256
+    """Measured: a QuantumCircuit of 10⁶ qubits holds about 220 bytes a qubit (E0630)."""
 
     measure: str = "inplace"
     """Stabilizer lowering: ``inplace`` (no ancilla) or ``ancilla`` (phase estimation, one ancilla)."""
@@ -88,6 +90,8 @@ class QiskitTarget(Target):
                 raise ConfigurationError(f"transpile must be a string like 'basis=cx,rz,sx,x', "
                                          f"not {self.transpile!r}")
             parse_transpile(self.transpile)
+        if not isinstance(self.optimize, bool):
+            raise ConfigurationError(f"optimize must be True or False, not {self.optimize!r}")
         if not isinstance(self.bind, bool):
             raise ConfigurationError(f"bind must be True or False, not {self.bind!r}")
 
@@ -123,7 +127,7 @@ class QiskitTarget(Target):
             # A cell starts from whatever state the sequence has reached, not from |0…0⟩: the
             # synthesis must not borrow its idle latent qubits as clean ancillas.
             return {token: self._transpiled(c, initially_zero=False) for token, c in cells.items()}
-        circuit = lowering.sequence(inputs)
+        circuit = lowering.sequence(inputs, self.optimize)
         if not self.transpiles:
             return circuit
         return self._transpiled(circuit, initially_zero=True)

@@ -18,11 +18,12 @@ language                   SF
 where ``u`` is a unit vector and ``W`` a chain of real beam splitters with
 ``W^dagger x_t W = u . x`` (see :func:`givens_chain`).
 
-Scheduling. Phases commute with each other and with any operation on other modes, so each
-phase joins the latest phase block it can reach by commuting backwards; a stabilizer
-measurement contributes ``U_kappa^dagger`` and ``U_kappa`` as phases, which therefore merge
-with (and may cancel) the cell's own phases. Each block is one polynomial in the q's whose
-cubic part is decomposed as a whole (:mod:`hrnnc.targets.sf_target.cubic`).
+Scheduling. The cell (or, optimised, the whole run) is the shared lowered run
+(:mod:`hrnnc.lowered`) after ``merge-phases``: phases commute with each other and with any
+operation on other modes, so each phase joins a block it can reach by commuting backwards;
+a stabilizer measurement contributes ``U_kappa^dagger`` and ``U_kappa`` as phases, which
+therefore merge with (and may cancel) the neighbouring phases. Each block is one polynomial
+in the q's whose cubic part is decomposed as a whole (:mod:`hrnnc.targets.sf_target.cubic`).
 """
 
 from __future__ import annotations
@@ -32,11 +33,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Union
 
 from hrnnc.diagnostics import InternalError
-from hrnnc.ir import Basis, Measure, MeasureStab, Phase, Reset, Shift
+from hrnnc.lowered import DiagBlock, LoweredRun
+from hrnnc.lowered import lower_cell as lowered_cell
 from hrnnc.targets.sf_target.cubic import Cube, decompose, naive_cube_count
 
 if TYPE_CHECKING:
-    from hrnnc.ir import Cell, Expr
+    from hrnnc.ir import Cell, Expr, Model
 
 Monomial = tuple[int, ...]
 
@@ -103,44 +105,6 @@ class CellLowering:
     naive_cubic_phase_gates: int
     """What one polarization identity per monomial would use (1, 3 or 4 per cubic monomial)."""
     outputs: tuple[str, ...]
-
-
-def _schedule(cell: Cell, values: Callable[[Expr], float]) -> list[PhaseBlock | Action]:
-    items: list[PhaseBlock | Action] = []
-
-    def add_phase(monomial: Monomial, coefficient: float) -> None:
-        support = set(monomial)
-        home: PhaseBlock | None = None
-        for item in reversed(items):
-            if isinstance(item, PhaseBlock):
-                home = home or item
-            elif item.mode in support:
-                break
-        if home is None:
-            home = PhaseBlock()
-            items.append(home)
-        home.add(monomial, coefficient)
-
-    for stmt in cell.body:
-        if isinstance(stmt, Phase):
-            add_phase(tuple(sorted(stmt.indices)), values(stmt.angle))
-        elif isinstance(stmt, Shift):
-            items.append(Action("shift", stmt.site.index, values(stmt.amount)))
-        elif isinstance(stmt, MeasureStab):
-            kappa = [(tuple(sorted(e.indices)), values(e.weight)) for e in stmt.edges]
-            for mono, weight in kappa:
-                add_phase(mono, -weight)
-            items.append(Action("measure-p", stmt.vertex.index, output=stmt.output))
-            for mono, weight in kappa:
-                add_phase(mono, weight)
-        elif isinstance(stmt, Measure):
-            kind = "measure-p" if stmt.basis is Basis.P else "measure-q"
-            items.append(Action(kind, stmt.site.index, output=stmt.output))
-        elif isinstance(stmt, Reset):
-            items.append(Action("reset", stmt.site.index))
-        else:  # pragma: no cover - the IR has no other statements
-            raise TypeError(f"unknown statement {stmt!r}")
-    return items
 
 
 def givens_chain(modes: tuple[int, ...], unit: tuple[float, ...], target: int
@@ -266,21 +230,45 @@ def action_ops(action: Action, hbar: float, squeezing: float) -> list[Op]:
     raise ValueError(f"unknown action {action.kind!r}")  # pragma: no cover
 
 
-def lower_cell(cell: Cell, values: Callable[[Expr], float], hbar: float, squeezing: float) -> CellLowering:
+_ACTION_KINDS = {"stab": "measure-p", "measure-p": "measure-p", "measure-q": "measure-q", "reset": "reset",
+                 "shift": "shift"}
+"""Shared lowered-run action → SF action (a stabilizer's split is a p homodyne between its frames)."""
+
+
+def lower_items(raw: LoweredRun, run: LoweredRun, hbar: float, squeezing: float) -> CellLowering:
+    """SF operations of ``run`` (``raw`` is the same run before merging, for the naive cube count)."""
     ops: list[Op] = []
-    cubic = naive = 0
+    cubic = 0
     outputs: list[str] = []
-    for item in _schedule(cell, values):
-        if isinstance(item, PhaseBlock):
-            block, used, textbook = block_ops(item, hbar)
+    decomposed: dict[tuple[tuple[Monomial, float], ...], tuple[list[Op], int]] = {}
+    for item in run.items:
+        if isinstance(item, DiagBlock):
+            key = tuple(sorted(item.terms))
+            if key not in decomposed:  # a block met again (a repeating pattern) is decomposed once
+                block, used, _ = block_ops(PhaseBlock(dict(item.terms)), hbar)
+                decomposed[key] = (block, used)
+            block, used = decomposed[key]
             ops.extend(block)
             cubic += used
-            naive += textbook
         else:
-            ops.extend(action_ops(item, hbar, squeezing))
+            ops.extend(action_ops(Action(_ACTION_KINDS[item.kind], item.site, float(item.value),
+                                         item.output or ""), hbar, squeezing))
             if item.output:
                 outputs.append(item.output)
+    naive = sum(naive_cube_count(mono) for block in raw.blocks() for mono, _ in block.terms if len(mono) == 3)
     return CellLowering(tuple(ops), cubic, naive, tuple(outputs))
+
+
+def lower_cell(model: Model, cell: Cell, values: Callable[[Expr], float], hbar: float, squeezing: float
+               ) -> CellLowering:
+    """One cell, its phases merged within the cell (``merge-phases`` on the cell alone).
+
+    ``values`` evaluates the cell's expressions (a step's arguments already bound).
+    """
+    from hrnnc.passes.pipelines import optimize
+
+    raw = lowered_cell(model, cell, values)
+    return lower_items(raw, optimize(raw, schedule=False), hbar, squeezing)
 
 
 def preparation_ops(modes: int, squeezing: float) -> list[Op]:

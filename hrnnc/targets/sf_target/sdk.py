@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 from typing import TYPE_CHECKING, Any, Sequence
 
 from hrnnc.diagnostics import Code, InternalError, TargetUnavailableError, error
@@ -77,6 +78,15 @@ def _feed_forward_class() -> type:
     return FeedForwardParameter
 
 
+def _require_finite_args(op: Op) -> None:
+    """A finite model value can leave the float range in SF's units (``shift(1.5e308)`` becomes
+    ``Xgate(1.5e308·√ħ)``); the API reports the OverflowError as E0505 instead of writing ``inf``."""
+    for arg in op.args:
+        if isinstance(arg, float) and not math.isfinite(arg):
+            raise OverflowError(f"the {op.name} argument on mode(s) {', '.join(map(str, op.modes))} overflows "
+                                "the float range in Strawberry Fields' units (x = √ħ·q)")
+
+
 def build_program(modes: int, ops: Sequence[Op], name: str) -> Any:
     """An ``sf.Program`` on ``modes`` modes with ``ops`` in order."""
     from hrnnc.targets.sf_target.lowering import Measured
@@ -89,6 +99,7 @@ def build_program(modes: int, ops: Sequence[Op], name: str) -> Any:
     prog = sf.Program(modes, name=name)
     with prog.context as q:
         for op in ops:
+            _require_finite_args(op)
             args = [feed_forward(q[a.mode]) if isinstance(a, Measured) else a for a in op.args]
             gate = gates[op.name]
             instance = gate() if op.name == "Vacuum" else gate(*args)

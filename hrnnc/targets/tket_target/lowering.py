@@ -1,97 +1,114 @@
-"""A model's cells as a stream of abstract native ops (docs/semantics.md §2 semantics, no pytket here).
+"""A lowered run (:mod:`hrnnc.lowered`) as a stream of abstract native ops (no pytket here).
 
-Every diagonal operation (``phase`` edges and the ``U_κ``/``U_κ†`` of stabilizer
-measurements) is collected into the current *block*; a non-diagonal operation (a
-Hadamard, an X or stabilizer measurement, a reset) flushes the block through
-:func:`~hrnnc.targets.tket_target.phase_synthesis.synthesize_edges`. Blocks therefore
-merge the edges of one cell, and, in an unrolled sequence, the end of one cell with the
-start of the next. A Z measurement commutes with diagonal gates and leaves the block open.
+Each diagonal block goes through
+:func:`~hrnnc.targets.tket_target.phase_synthesis.synthesize_edges`, which merges its
+monomials and picks the cheapest native plan. When the run is scheduled
+(``schedule-layers``), each maximal stretch of diagonal natives (CnZ and single-qubit
+phases, which all commute) is then ordered into layers of non-overlapping gates, so that
+the circuit runs as few Rydberg layers as the colouring found.
 
 Stabilizer lowerings (``measure``):
 
 * ``inplace``: ``U_κ†; H_v; measure v; H_v; U_κ``.
-* ``ancilla``: ``H_a; U_κ†; CX(a→v); H_a; measure a; reset a; U_κ`` (``U_κ`` commutes with
-  the ancilla's gates, so it joins the next block while the ancilla is clean again).
+* ``ancilla``: ``U_κ†; H_a; H_v; CZ(a, v); H_v; H_a; measure a; reset a; U_κ`` (``U_κ``
+  commutes with the ancilla's gates, so it joins the next block while the ancilla is clean
+  again).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from hrnnc.ir import Basis, Measure, MeasureStab, Phase, Reset
-from hrnnc.targets.tket_target.phase_synthesis import Op, SynthesisOptions, Term, synthesize_edges
+from hrnnc.diagnostics import InternalError
+from hrnnc.ir import MeasureStab
+from hrnnc.lowered import Action, DiagBlock, LoweredRun
+from hrnnc.passes.transform.schedule_layers import colour
+from hrnnc.targets.tket_target.phase_synthesis import Op, SynthesisOptions, synthesize_edges
 
 if TYPE_CHECKING:
-    from hrnnc.ir import Cell, Expr
+    from hrnnc.ir import Cell
+
+_DIAGONAL_OPS = frozenset({"cnz", "p"})
 
 
 @dataclass
 class Lowering:
-    """Accumulates ops for a run of cells on ``n`` sites (plus an ancilla at index ``n``)."""
+    """Accumulates ops for a run on ``n`` sites (plus an ancilla at index ``n``)."""
 
     n: int
-    angle: Callable[[Expr, Mapping[str, float] | None], float]
-    """Numeric value of an angle expression (params at their bound values, arguments given)."""
     synthesis: SynthesisOptions
     measure: str = "inplace"
+    schedule: bool = False
+    """Order each stretch of diagonal natives into layers of non-overlapping gates."""
     ops: list[Op] = field(default_factory=list)
     bits: int = 0
     """Classical bits used so far (one per measurement, in time order)."""
-    block: list[tuple[Term, float]] = field(default_factory=list)
 
     @property
     def ancilla(self) -> int:
         return self.n
 
-    def flush(self) -> None:
-        if self.block:
-            self.ops.extend(synthesize_edges(self.block, self.synthesis))
-            self.block = []
-
-    def _diagonal(self, edges: Sequence[tuple[Term, float]], sign: float) -> None:
-        self.block.extend((term, sign * angle) for term, angle in edges)
+    def run(self, run: LoweredRun) -> None:
+        for item in run.items:
+            if isinstance(item, DiagBlock):
+                ops = synthesize_edges(item.terms, self.synthesis)
+                self.ops.extend(layered(ops) if self.schedule else ops)
+            else:
+                self.action(item)
 
     def _measure(self, qubit: int) -> None:
         self.ops.append(("measure", qubit, self.bits))
         self.bits += 1
 
-    def cell(self, cell: Cell, args: Mapping[str, float] | None = None) -> None:
-        """Append one cell, its arguments bound to ``args``."""
-        for stmt in cell.body:
-            if isinstance(stmt, Phase):
-                self.block.append((tuple(sorted(stmt.indices)), self.angle(stmt.angle, args)))
-            elif isinstance(stmt, MeasureStab):
-                self._stabilizer(stmt, args)
-            elif isinstance(stmt, Measure):
-                v = stmt.site.index
-                if stmt.basis is Basis.X:
-                    self.flush()
-                    self.ops += [("h", v)]
-                    self._measure(v)
-                    self.ops += [("h", v)]
-                else:  # a Z measurement commutes with the diagonal block: it stays open
-                    self._measure(v)
-            elif isinstance(stmt, Reset):
-                self.flush()
-                v = stmt.site.index
-                self.ops += [("reset", v), ("h", v)]
-
-    def _stabilizer(self, stmt: MeasureStab, args: Mapping[str, float] | None) -> None:
-        v = stmt.vertex.index
-        edges = [(tuple(sorted(e.indices)), self.angle(e.weight, args)) for e in stmt.edges]
-        self._diagonal(edges, -1.0)
-        self.flush()
-        if self.measure == "ancilla":
+    def action(self, action: Action) -> None:
+        v = action.site
+        if action.kind == "measure-z":
+            self._measure(v)
+        elif action.kind == "reset":
+            self.ops += [("reset", v), ("h", v)]
+        elif action.kind == "stab" and self.measure == "ancilla":
             a = self.ancilla
             self.ops += [("h", a), ("h", v), ("cnz", (min(a, v), max(a, v))), ("h", v), ("h", a)]
             self._measure(a)
             self.ops.append(("reset", a))
-        else:
+        elif action.kind in ("measure-x", "stab"):
             self.ops.append(("h", v))
             self._measure(v)
             self.ops.append(("h", v))
-        self._diagonal(edges, 1.0)
+        else:
+            raise InternalError(f"action {action.kind} on a qubit model")
+
+
+def layered(ops: list[Op]) -> list[Op]:
+    """``ops`` with every maximal stretch of diagonal natives ordered into layers (:func:`colour`)."""
+    out: list[Op] = []
+    stretch: list[Op] = []
+
+    def flush() -> None:
+        if len(stretch) > 1:
+            by_sites = {}
+            for op in stretch:
+                by_sites.setdefault(_sites(op), []).append(op)
+            for layer in colour(tuple((sites, None) for sites in by_sites)):
+                for sites, _ in layer:
+                    out.extend(by_sites.pop(sites))
+        else:
+            out.extend(stretch)
+        stretch.clear()
+
+    for op in ops:
+        if op[0] in _DIAGONAL_OPS:
+            stretch.append(op)
+        else:
+            flush()
+            out.append(op)
+    flush()
+    return out
+
+
+def _sites(op: Op) -> tuple[int, ...]:
+    return tuple(op[1]) if op[0] == "cnz" else (op[1],)
 
 
 def uses_stabilizers(cells: Sequence[Cell]) -> bool:

@@ -118,8 +118,20 @@ def _residual(term: Term, angle: float, choice: _Choice) -> tuple[Term, float, f
     return rest, -phi, phi
 
 
+_LARGE_ANGLE = 1e6
+"""Angles beyond this are reduced mod 2π before they are added or doubled, so that a finite model
+angle such as 1.7e308 cannot overflow to inf inside the synthesis (``exp(iθ x)`` with ``x`` a
+product of bits is 2π-periodic in θ)."""
+
+
+def _reduced(angle: float) -> float:
+    # atan2(sin, cos), not fmod by the double 2π: libm reduces by the true π, so the result is the
+    # angle that exp(iθ) (the simulator, Qiskit) actually applies, even for θ = 1.7e308.
+    return math.atan2(math.sin(angle), math.cos(angle)) if abs(angle) > _LARGE_ANGLE else angle
+
+
 def _add(poly: dict[Term, float], term: Term, angle: float) -> None:
-    poly[term] = poly.get(term, 0.0) + angle
+    poly[term] = _reduced(poly.get(term, 0.0) + _reduced(angle))
 
 
 def _cost_delta(poly: dict[Term, float], changes: dict[Term, float], opts: SynthesisOptions) -> int:
@@ -274,7 +286,7 @@ def _fold_into_ancilla(term: Term, angle: float, ops: list[Op], opts: SynthesisO
 
 def synthesize_polynomial(poly: dict[Term, float], opts: SynthesisOptions) -> list[Op]:
     """Native ops whose unitary is exactly ``exp(i f(x))`` (global phase included)."""
-    poly = {t: a for t, a in poly.items() if not is_zero(a)}
+    poly = {t: _reduced(a) for t, a in poly.items() if not is_zero(a)}
     ops: list[Op] = []
     top = max((len(t) for t in poly), default=0)
     for level in range(top, 1, -1):
