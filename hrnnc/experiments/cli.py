@@ -36,6 +36,20 @@ def add_parsers(sub, natural_int, positive_int) -> None:
     p.add_argument("--address", metavar="HOST:PORT", default=None,
                    help="a Dask scheduler to run on (default: local worker processes)")
     p.add_argument("--workers", type=positive_int, default=None, help="local worker processes")
+    p.add_argument("--tasks", type=_tasks, default=None, metavar="N:K,…",
+                   help="separation only: the (n, k) pairs to run (default: the whole grid)")
+    p.add_argument("--seeds", type=positive_int, default=None, help="seeds per configuration "
+                   "(default: 1 with --quick, else 3)")
+
+
+def _tasks(text: str) -> tuple[tuple[int, int], ...]:
+    try:
+        pairs = tuple(tuple(int(x) for x in item.split(":")) for item in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected N:K pairs separated by commas, not {text!r}") from None
+    if any(len(p) != 2 or not 2 <= p[1] <= p[0] for p in pairs):
+        raise argparse.ArgumentTypeError(f"each pair needs 2 ≤ K ≤ N: {text!r}")
+    return pairs  # type: ignore[return-value]
 
 
 def _error(code: str, message: str):
@@ -83,7 +97,9 @@ def cmd_experiment(args: argparse.Namespace, write) -> int:
                               "pip install 'hrnnc[experiments]'") from None
     make_specs, run, report = EXPERIMENTS[args.name]
     out_dir = Path(args.output or f"experiments/{args.name}{'-quick' if args.quick else ''}")
-    specs = make_specs(args.quick)
+    if args.tasks and args.name != "separation":
+        raise _error("E0801", "--tasks selects (n, k) pairs of the separation experiment only")
+    specs = make_specs(args.quick, args.tasks, args.seeds)
     total = len(specs)
 
     def progress(row) -> None:

@@ -28,12 +28,14 @@ def _latents(edges: int) -> list[int]:
         d *= 2
 
 
-def separation_specs(quick: bool) -> list[RunSpec]:
+def separation_specs(quick: bool, tasks: tuple[tuple[int, int], ...] | None = None,
+                     seeds: int | None = None) -> list[RunSpec]:
+    """The grid: ``tasks`` picks ``(n, k)`` pairs (default: all of the grid), ``seeds`` their number."""
     from hrnnc.experiments.hsmt import hyperedges
 
     specs: list[RunSpec] = []
-    grid = ((2, 2),) if quick else SEPARATION_FULL
-    seeds = (0,) if quick else (0, 1, 2)
+    grid = tasks or (((2, 2),) if quick else SEPARATION_FULL)
+    seeds = tuple(range(seeds)) if seeds else ((0,) if quick else (0, 1, 2))
     for n, k in grid:
         edges = len(hyperedges(n, k))
         task = {"n": n, "k": k, "length": edges + (4 if quick else 2 * n),
@@ -106,7 +108,7 @@ def separation_report(rows: list[Mapping[str, Any]], out_dir: Path) -> str:
 # -- experiment 2: trainability ------------------------------------------------------------------
 
 
-def trainability_specs(quick: bool) -> list[RunSpec]:
+def trainability_specs(quick: bool, tasks=None, seeds=None) -> list[RunSpec]:
     specs = [RunSpec("trainability", {"model": "hea", "n": n, "samples": 100 if quick else 400}, 0)
              for n in ((2, 4, 6) if quick else (2, 4, 6, 8, 10))]
     specs += [RunSpec("trainability", {"model": "khrnn-qubit", "n": n, "k": 2, "samples": 10 if quick else 40,
@@ -185,12 +187,12 @@ PAPER_EXPONENT = 2.8
 """The paper's classical cost per unit cell is O(n^{2.8k})."""
 
 
-def cost_specs(quick: bool) -> list[RunSpec]:
+def cost_specs(quick: bool, tasks=None, seeds=None) -> list[RunSpec]:
     sizes = {2: (8, 16, 32, 64), 3: (8, 16, 32), 4: (8, 16)} if quick else \
         {2: (8, 16, 32, 64, 128, 256), 3: (8, 16, 32, 64, 128, 256), 4: (8, 16, 32, 64, 128)}
     cells = 8 if quick else 16
     return [RunSpec("cost", {"n": n, "k": k, "cells": cells}, seed) for k, ns in sizes.items() for n in ns
-            for seed in ((0,) if quick else (0, 1, 2))]
+            for seed in (range(seeds) if seeds else ((0,) if quick else (0, 1, 2)))]
 
 
 def run_cost(spec: RunSpec) -> dict[str, Any]:
@@ -234,7 +236,7 @@ def cost_report(rows: list[Mapping[str, Any]], out_dir: Path) -> str:
             + "\n![cost](cost.png)\n")
 
 
-EXPERIMENTS: dict[str, tuple[Callable[[bool], list[RunSpec]], Callable[[RunSpec], Mapping[str, Any]],
+EXPERIMENTS: dict[str, tuple[Callable[..., list[RunSpec]], Callable[[RunSpec], Mapping[str, Any]],
                              Callable[[list[Mapping[str, Any]], Path], str]]] = {
     "separation": (separation_specs, run_separation, separation_report),
     "trainability": (trainability_specs, run_trainability, trainability_report),

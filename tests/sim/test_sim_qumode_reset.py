@@ -165,3 +165,15 @@ def test_trace_out_of_a_product_mode_is_one_branch() -> None:
     assert rest.shape == (1, 6, 6)
     np.testing.assert_allclose(np.abs(np.vdot(rest[0], v)), np.linalg.norm(v) ** 2 * np.linalg.norm(u) * math.sqrt(0.5),
                                rtol=1e-10)
+
+
+def test_heisenberg_moments_agree_with_the_mixture(model: hrnnc.Model) -> None:
+    """A second, independent computation: :mod:`hrnnc.sim.moments` (Heisenberg picture, no grid)
+    gives the covariance of ``(w, z)`` in ``a r b k mp1 mp``; Gaussian conditioning on it equals
+    the grid mixture's conditional law of ``z`` given ``w``."""
+    moments = pytest.importorskip("hrnnc.sim.moments")
+    cov = moments.output_moments(model, "a r b k mp1 mp", squeezing=R).covariance
+    w = 0.7
+    (_, second) = qumode.output_densities(model, "a r b k mp1 mp", condition=[w])[1]
+    assert second.mean == pytest.approx(cov[0, 1] / cov[0, 0] * w, abs=1e-9)
+    assert second.std == pytest.approx(math.sqrt(cov[1, 1] - cov[0, 1] ** 2 / cov[0, 0]), rel=1e-9)
