@@ -40,7 +40,7 @@ def codes(capsys) -> list[str]:
 
 
 def test_simulate_param_matches_closed_form(capsys) -> None:
-    """On CP(γ)|++⟩, ⟨X_0⟩ = (1 + cos γ)/2 (DESIGN §2), so P(y=0) = (1 + ⟨X_0⟩)/2."""
+    """On CP(γ)|++⟩, ⟨X_0⟩ = (1 + cos γ)/2 (docs/semantics.md §2), so P(y=0) = (1 + ⟨X_0⟩)/2."""
     gamma = 1.1
     result = hrnnc.simulate(CP_MODEL, "a", params={"g": gamma})
     expected = (1 + (1 + math.cos(gamma)) / 2) / 2

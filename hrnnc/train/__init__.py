@@ -1,4 +1,4 @@
-"""Training: exact losses and gradients of a model's params on sequence data (DESIGN §9).
+"""Training: exact losses and gradients of a model's params on sequence data (docs/semantics.md §9).
 
 :func:`train` is ``hrnnc.train``; :mod:`.losses` holds the NLL and MMD, :mod:`.qubit` the
 adjoint gradient of one outcome string, :mod:`.dual` the derivatives of expressions,

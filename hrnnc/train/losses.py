@@ -221,12 +221,12 @@ def _unsupported(model: Model, loss: str) -> str:
     if loss == "NegativeLogLikelihood":
         return (f"model '{model.name}' has qumodes: the exact likelihood is implemented for qubit models; "
                 "train qumode models with --loss mmd --kernel polynomial")
-    return f"model '{model.name}' has qumodes: use --loss mmd --kernel polynomial (exact moments, DESIGN §10)"
+    return f"model '{model.name}' has qumodes: use --loss mmd --kernel polynomial (exact moments, docs/semantics.md §10)"
 
 
 class QumodeMMD(Loss):
     """Polynomial-kernel MMD of a qumode model, ``k(y, y') = (1 + y·y')^d``, exact by the moment
-    simulator (:func:`hrnnc.sim.mmd.mmd`: Heisenberg picture and Wick's theorem, DESIGN §10), with
+    simulator (:func:`hrnnc.sim.mmd.mmd`: Heisenberg picture and Wick's theorem, docs/semantics.md §10), with
     its exact gradient. It depends only on moments of order ≤ d, so it needs no grid and works
     for any number of modes."""
 

@@ -2,7 +2,7 @@
 
 The probability of observed bits ``y`` for inputs ``x`` is ``p = ‖M_T D_T ⋯ M_1 D_1 ψ_0‖²``
 with ``D_t`` the merged diagonal phase blocks and ``M_t`` the projectors of the observed
-outcomes (DESIGN §2 lowering, :mod:`hrnnc.sim.program`). Only this one branch is simulated,
+outcomes (docs/semantics.md §2 lowering, :mod:`hrnnc.sim.program`). Only this one branch is simulated,
 never the whole outcome tree. A ``reset`` is a hidden X outcome: its two branches are summed
 (``p = Σ_h p_h``), each walked separately; a hidden branch is dropped only below
 :data:`HIDDEN_PRUNE` (an unentangled reset has one branch), and an observed outcome whose

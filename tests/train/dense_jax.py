@@ -1,6 +1,6 @@
 """An independent dense implementation of qubit k-HRNN likelihoods in JAX, for the gradient tests.
 
-Written from DESIGN §2 directly (no hrnnc.sim, no hrnnc.train): a density matrix over
+Written from docs/semantics.md §2 directly (no hrnnc.sim, no hrnnc.train): a density matrix over
 ``2^n`` basis states (site ``j`` is bit ``j``), ``phase(γ) e`` as the diagonal
 ``exp(iγ ∏ n_j)``, a stabilizer measurement as ``U_κ†; H_v; project Z_v; H_v; U_κ``, Pauli
 measurements as projectors, ``reset v`` as the channel with Kraus operators

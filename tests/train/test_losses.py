@@ -21,7 +21,7 @@ CP = "hrnn cp { qubits 2; degree 2; param g = 0.3; on a { phase(g) 0 1; measure 
 
 
 def test_nll_closed_form_two_qubits() -> None:
-    """On CP(g)|++⟩ measured in X on site 0, P(0) = (3 + cos g)/4 and P(1) = (1 − cos g)/4 (DESIGN §2:
+    """On CP(g)|++⟩ measured in X on site 0, P(0) = (3 + cos g)/4 and P(1) = (1 − cos g)/4 (docs/semantics.md §2:
     ⟨X_0⟩ = (1 + cos g)/2). With 3 zeros and 2 ones, NLL = −(3 log P(0) + 2 log P(1))/5 and
     dNLL/dg = (3 sin g/(3 + cos g) − 2 sin g/(1 − cos g))/5."""
     model = hrnnc.parse(CP)

@@ -1,4 +1,4 @@
-"""Qumode training: polynomial-kernel MMD through the exact moment simulator (DESIGN §10)."""
+"""Qumode training: polynomial-kernel MMD through the exact moment simulator (docs/semantics.md §10)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ DATA = [("a", [1.9, 0.2]), ("a", [2.4, 0.5]), ("a", [0.7, 0.35])]
 
 
 def means(g: float, t: float) -> tuple[float, float]:
-    """DESIGN §10: after shift(t) on mode 1, q_1 → q_1 + t and y = p_0 + g q_1², so
+    """docs/semantics.md §10: after shift(t) on mode 1, q_1 → q_1 + t and y = p_0 + g q_1², so
     E[y] = g (e^{2r}/2 + t²) and E[z] = E[q_1] = t (Var q = e^{2r}/2, E[p_0] = 0)."""
     return g * (math.exp(2 * R) / 2 + t * t), t
 
