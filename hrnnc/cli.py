@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_DIAGNOSTICS, EXIT_USAGE = 0, 1, 2
 
 # Options the CLI owns for every target; a target takes them through a dataclass field of the same name.
-COMMON_TARGET_OPTIONS = ("measure", "squeezing")
+COMMON_TARGET_OPTIONS = ("measure", "squeezing", "bind")
 
 
 class UsageError(Exception):
@@ -532,6 +532,9 @@ def build_parser(with_targets: bool = True) -> tuple[argparse.ArgumentParser, di
                    help="emit the cell-by-cell lowering (no merging across cells, no frame "
                         "cancellation, no layer scheduling)")
     p.add_argument("--squeezing", type=_finite_float, default=None, metavar="R", help="qumode momentum squeezing r")
+    p.add_argument("--bind", action="store_const", const=True, default=None,
+                   help="substitute the params' initial values (else they stay free: OpenQASM 3 inputs, "
+                        "pytket symbols, Blackbird {params}); --param/--params bind to the values given")
     add_param_options(p)
     owners: dict[str, str] = {}
     for name in names if with_targets else ():

@@ -102,9 +102,6 @@ class QiskitTarget(Target):
                                 "(also ';ancillas=N' spare clean qubits, ';seed=S')")
         group.add_argument("--opt", type=int, choices=(0, 1, 2, 3), default=None,
                            help="Qiskit optimization level (implies transpiling)")
-        group.add_argument("--bind", action="store_true", default=False,
-                           help="substitute the params' initial values (else they stay free "
-                                "OpenQASM inputs, also through --transpile)")
 
     @property
     def transpiles(self) -> bool:

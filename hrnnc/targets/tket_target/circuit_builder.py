@@ -6,6 +6,7 @@ import cmath
 import math
 from typing import TYPE_CHECKING, Any, Sequence
 
+from hrnnc.targets.sympy_angles import expression_text, is_symbolic
 from hrnnc.targets.tket_target.predicate import check_gate_set, gate_set
 
 if TYPE_CHECKING:
@@ -66,43 +67,65 @@ def build_circuit(ops: Sequence[Op], qubits: int, bits: int, name: str | None = 
     Qubit ``j`` is site ``j``; an ancilla, if any, is ``q[n]``; bit ``i`` is the ``i``-th
     measurement in time order.
 
+    A symbolic phase ``P(θ)`` (θ a SymPy expression of params) cannot be multiplied into the
+    numeric 2×2 run, but it is diagonal: each qubit carries it beside its run, as
+    ``P(θ)·U``, through other phases and CnZ gates, and emits it as ``Rz(θ/π)`` (merged with
+    the run's own ``Rz`` when the run is diagonal) plus ``θ/2π`` of global phase when a
+    Hadamard, a measurement or the end of the circuit needs it.
+
     Args:
         record: If given, receives each command in pytket's JSON form, in insertion order
             (pytket's own ``to_dict`` is quadratic in the number of bits on long runs).
     """
+    import sympy
     from pytket import Circuit, OpType
 
     log = record.append if record is not None else (lambda _: None)
 
     circ = Circuit(qubits, bits, name=name) if name else Circuit(qubits, bits)
     pending: dict[int, Matrix] = {}
+    symbolic: dict[int, Any] = {}
+    """Per qubit, the sum θ of symbolic phases applied after its pending run."""
     phase = 0.0
+    symbolic_phase: Any = 0
 
     def flush(q: int) -> None:
-        nonlocal phase
+        nonlocal phase, symbolic_phase
         u = pending.pop(q, None)
-        if u is None:
+        theta_sym = symbolic.pop(q, None)
+        if u is None and theta_sym is None:
             return
-        theta, phi, lam, alpha = zxz(u)
+        theta, phi, lam, alpha = zxz(u if u is not None else (1, 0, 0, 1))
         phase += alpha
         lam = math.remainder(lam, 4.0)
         if abs(lam) > 2.0 - 1e-12 or abs(abs(lam) - 2.0) < 1e-12:  # Rz(±2) = −I
             lam = math.remainder(lam - 2.0, 4.0)
             phase += 1.0
-        if abs(lam) > 1e-12:
-            circ.Rz(lam, q)
-            log({"args": [_q(q)], "op": {"params": [repr(lam)], "type": "Rz"}})
-        if abs(math.remainder(theta, 4.0)) > 1e-12:
+        turns = abs(math.remainder(theta, 4.0)) > 1e-12
+        if theta_sym is not None and not turns:  # a diagonal run: one Rz with both angles
+            _rz(circ, q, lam + theta_sym / sympy.pi, log)
+        elif abs(lam) > 1e-12:
+            _rz(circ, q, lam, log)
+        if turns:
             circ.add_gate(OpType.PhasedX, [theta, phi], [q])
             log({"args": [_q(q)], "op": {"params": [repr(theta), repr(phi)], "type": "PhasedX"}})
+            if theta_sym is not None:
+                _rz(circ, q, theta_sym / sympy.pi, log)
+        if theta_sym is not None:
+            symbolic_phase += theta_sym / (2 * sympy.pi)
 
     for op in ops:
         kind = op[0]
         if kind == "h":
             q = op[1]
+            if q in symbolic:
+                flush(q)
             pending[q] = _mul(_H, pending.get(q, (1, 0, 0, 1)))
         elif kind == "p":
             q, angle = op[1], op[2]
+            if is_symbolic(angle):
+                symbolic[q] = symbolic.get(q, 0) + angle
+                continue
             u = pending.get(q, (1, 0, 0, 1))
             e = cmath.exp(1j * angle)
             pending[q] = (u[0], u[1], e * u[2], e * u[3])
@@ -124,14 +147,31 @@ def build_circuit(ops: Sequence[Op], qubits: int, bits: int, name: str | None = 
             log({"args": [_q(op[1]), ["c", [op[2]]]], "op": {"type": "Measure"}})
         elif kind == "reset":
             pending.pop(op[1], None)
+            symbolic.pop(op[1], None)
             circ.Reset(op[1])
             log({"args": [_q(op[1])], "op": {"type": "Reset"}})
         else:  # pragma: no cover - the lowering makes only the kinds above
             raise ValueError(f"unknown op {op!r}")
-    for q in sorted(pending):
+    for q in sorted(set(pending) | set(symbolic)):
         flush(q)
-    circ.add_phase(math.remainder(phase, 2.0))
+    circ.add_phase(math.remainder(phase, 2.0) + sympy.expand(symbolic_phase))
     return circ
+
+
+def _rz(circ: Any, q: int, half_turns: Any, log: Any) -> None:
+    circ.Rz(half_turns, q)
+    log({"args": [_q(q)], "op": {"params": [param_text(half_turns)], "type": "Rz"}})
+
+
+def param_text(value: Any) -> str:
+    """A gate parameter as pytket's JSON holds it: ``repr`` of a float, or the expression of
+    a symbolic one with every number in ``repr`` (pytket's own writer keeps 15 digits)."""
+    return repr(float(value)) if not is_symbolic(value) else expression_text(value)
+
+
+def phase_text(phase: Any) -> str:
+    """A circuit's global phase as :func:`param_text` writes it."""
+    return param_text(phase)
 
 
 def _q(index: int) -> list[Any]:
@@ -147,7 +187,7 @@ def circuit_json(circ: Any, record: list[dict[str, Any]]) -> dict[str, Any]:
         "created_qubits": [],
         "discarded_qubits": [],
         "implicit_permutation": [[q, q] for q in qubits],
-        "phase": repr(float(circ.phase)),
+        "phase": phase_text(circ.phase),
         "qubits": qubits,
     }
     if circ.name:

@@ -23,6 +23,13 @@ largest monomial down to single sites:
 The selection is deterministic: per level, an exhaustive search over target choices when
 it is small (:data:`EXHAUSTIVE_LIMIT` combinations), otherwise a greedy pass in sorted
 order; ties go to the lower-arity gadget, then the smaller target.
+
+Symbolic angles (SymPy expressions of params, :mod:`hrnnc.targets.sympy_angles`) go through
+the same plans: a symbolic coefficient is never taken for 0 or π, so it always gets the
+weighted gadget, which is exact for every value the params may later be bound to. Sums that
+cancel symbolically (a residual ``g/2`` meeting ``−g/2``) fold back to numbers and are
+treated as such. The plan therefore depends only on which coefficients are symbolic, never
+on the params' values.
 """
 
 from __future__ import annotations
@@ -31,6 +38,8 @@ import itertools
 import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence, Union
+
+from hrnnc.targets.sympy_angles import folded, is_symbolic
 
 TWO_PI = 2.0 * math.pi
 ANGLE_TOL = 1e-9
@@ -41,24 +50,33 @@ EXHAUSTIVE_LIMIT = 4096
 Term = tuple[int, ...]
 """A monomial: sorted, distinct sites."""
 
+Angle = Any
+"""A float, or a SymPy expression of params (:mod:`hrnnc.targets.sympy_angles`)."""
+
 # Abstract native ops: ("h", q) Hadamard; ("cnz", sites) multi-controlled Z (CZ for 2);
 # ("p", q, angle) the phase diag(1, e^{i angle}); ("measure", q, bit); ("reset", q).
 Op = tuple[Any, ...]
 
 
-def wrap(angle: float) -> float:
-    """The angle in [0, 2π)."""
-    w = math.fmod(angle, TWO_PI)
+def wrap(angle: Angle) -> Angle:
+    """The angle in [0, 2π) (a symbolic angle as it is)."""
+    if is_symbolic(angle):
+        return angle
+    w = math.fmod(float(angle), TWO_PI)
     return w + TWO_PI if w < 0 else w
 
 
-def is_zero(angle: float) -> bool:
+def is_zero(angle: Angle) -> bool:
+    """≡ 0 (mod 2π); never for a symbolic angle."""
+    if is_symbolic(angle):
+        return False
     w = wrap(angle)
     return w < ANGLE_TOL or TWO_PI - w < ANGLE_TOL
 
 
-def is_pi(angle: float) -> bool:
-    return abs(wrap(angle) - math.pi) < ANGLE_TOL
+def is_pi(angle: Angle) -> bool:
+    """≡ π (mod 2π); never for a symbolic angle."""
+    return not is_symbolic(angle) and abs(wrap(angle) - math.pi) < ANGLE_TOL
 
 
 @dataclass(frozen=True)
@@ -73,7 +91,7 @@ class SynthesisOptions:
     """Merge the monomials of a block and choose targets (False: docs/semantics.md §5 route per edge)."""
 
 
-def estimate(level: int, angle: float, opts: SynthesisOptions) -> int:
+def estimate(level: int, angle: Angle, opts: SynthesisOptions) -> int:
     """Natives a lone monomial of this size and angle would cost."""
     if level <= 1 or is_zero(angle):
         return 0
@@ -109,7 +127,7 @@ def _options(term: Term, opts: SynthesisOptions) -> list[_Choice]:
     return out
 
 
-def _residual(term: Term, angle: float, choice: _Choice) -> tuple[Term, float, float] | None:
+def _residual(term: Term, angle: Angle, choice: _Choice) -> tuple[Term, Angle, Angle] | None:
     """(set, added angle, φ) of a sandwich's residual on ``term∖t``, or None for the ancilla."""
     if choice.target is None:
         return None
@@ -124,17 +142,20 @@ angle such as 1.7e308 cannot overflow to inf inside the synthesis (``exp(iθ x)`
 product of bits is 2π-periodic in θ)."""
 
 
-def _reduced(angle: float) -> float:
+def _reduced(angle: Angle) -> Angle:
+    if is_symbolic(angle):
+        return angle
+    angle = folded(angle)
     # atan2(sin, cos), not fmod by the double 2π: libm reduces by the true π, so the result is the
     # angle that exp(iθ) (the simulator, Qiskit) actually applies, even for θ = 1.7e308.
     return math.atan2(math.sin(angle), math.cos(angle)) if abs(angle) > _LARGE_ANGLE else angle
 
 
-def _add(poly: dict[Term, float], term: Term, angle: float) -> None:
+def _add(poly: dict[Term, Angle], term: Term, angle: Angle) -> None:
     poly[term] = _reduced(poly.get(term, 0.0) + _reduced(angle))
 
 
-def _cost_delta(poly: dict[Term, float], changes: dict[Term, float], opts: SynthesisOptions) -> int:
+def _cost_delta(poly: dict[Term, Angle], changes: dict[Term, Angle], opts: SynthesisOptions) -> int:
     total = 0
     for term, added in changes.items():
         old = poly.get(term, 0.0)
@@ -142,11 +163,11 @@ def _cost_delta(poly: dict[Term, float], changes: dict[Term, float], opts: Synth
     return total
 
 
-Effect = tuple[Union[Term, None], float, int]
+Effect = tuple[Union[Term, None], Angle, int]
 """A choice's effect one level down: (residual set or None, added angle, uses the ancilla)."""
 
 
-def _effect(term: Term, angle: float, choice: _Choice) -> Effect:
+def _effect(term: Term, angle: Angle, choice: _Choice) -> Effect:
     res = _residual(term, angle, choice)
     if res is None:
         return None, 0.0, 1
@@ -178,7 +199,7 @@ def _groups(effects: list[list[Effect]]) -> list[list[int]]:
     return sorted(groups.values(), key=lambda g: g[0])
 
 
-def _choose(weighted: Sequence[tuple[Term, float]], poly: dict[Term, float],
+def _choose(weighted: Sequence[tuple[Term, Angle]], poly: dict[Term, Angle],
             opts: SynthesisOptions) -> list[_Choice]:
     """Pick one implementation per weighted monomial of one level, cheapest lower level first.
 
@@ -197,7 +218,7 @@ def _choose(weighted: Sequence[tuple[Term, float]], poly: dict[Term, float],
             best: tuple[int, int] | None = None
             best_pick: tuple[int, ...] = ()
             for pick in itertools.product(*(range(len(menus[i])) for i in group)):
-                changes: dict[Term, float] = {}
+                changes: dict[Term, Angle] = {}
                 ancillas = 0
                 for i, j in zip(group, pick):
                     rest, added, anc = effects[i][j]
@@ -230,7 +251,7 @@ def _choose(weighted: Sequence[tuple[Term, float]], poly: dict[Term, float],
     return picks
 
 
-def _gray_parity(term: Term, angle: float, poly: dict[Term, float], ops: list[Op]) -> None:
+def _gray_parity(term: Term, angle: Angle, poly: dict[Term, Angle], ops: list[Op]) -> None:
     """``angle · ∏_term x`` as parity phases on a Gray-code CNOT network (CZ natives only).
 
     ``∏_{j∈S} x_j = Σ_{∅≠T⊆S} (−1)^{|T|+1} 2^{1−|S|} ⊕_{j∈T} x_j``.
@@ -252,7 +273,7 @@ def _gray_parity(term: Term, angle: float, poly: dict[Term, float], ops: list[Op
         ops.extend(_mcx((controls[prev.bit_length() - 1],), target))
 
 
-def _apply(term: Term, angle: float, choice: _Choice, poly: dict[Term, float], ops: list[Op],
+def _apply(term: Term, angle: Angle, choice: _Choice, poly: dict[Term, Angle], ops: list[Op],
            opts: SynthesisOptions) -> None:
     if choice.target is None:
         assert opts.ancilla is not None
@@ -272,7 +293,7 @@ def _apply(term: Term, angle: float, choice: _Choice, poly: dict[Term, float], o
     _add(poly, (choice.target,), -phi)
 
 
-def _fold_into_ancilla(term: Term, angle: float, ops: list[Op], opts: SynthesisOptions) -> None:
+def _fold_into_ancilla(term: Term, angle: Angle, ops: list[Op], opts: SynthesisOptions) -> None:
     """``|S| > A`` with a clean ancilla: ``a ^= ∏`` of the first ``A−1`` sites (one native), the
     phase on ``{a} ∪ rest`` (``|S|−A+2 ≤ A`` sites, ancilla-free), then uncompute ``a``."""
     assert opts.ancilla is not None
@@ -284,13 +305,13 @@ def _fold_into_ancilla(term: Term, angle: float, ops: list[Op], opts: SynthesisO
     ops.extend(mcx)
 
 
-def synthesize_polynomial(poly: dict[Term, float], opts: SynthesisOptions) -> list[Op]:
+def synthesize_polynomial(poly: dict[Term, Angle], opts: SynthesisOptions) -> list[Op]:
     """Native ops whose unitary is exactly ``exp(i f(x))`` (global phase included)."""
     poly = {t: _reduced(a) for t, a in poly.items() if not is_zero(a)}
     ops: list[Op] = []
     top = max((len(t) for t in poly), default=0)
     for level in range(top, 1, -1):
-        weighted: list[tuple[Term, float]] = []
+        weighted: list[tuple[Term, Angle]] = []
         for term in sorted(t for t in poly if len(t) == level):
             angle = poly.pop(term)
             if is_zero(angle):
@@ -312,14 +333,14 @@ def synthesize_polynomial(poly: dict[Term, float], opts: SynthesisOptions) -> li
     return ops
 
 
-def synthesize_edges(edges: Sequence[tuple[Term, float]], opts: SynthesisOptions) -> list[Op]:
+def synthesize_edges(edges: Sequence[tuple[Term, Angle]], opts: SynthesisOptions) -> list[Op]:
     """A block of phase edges: merged into one polynomial, or (``merge=False``) one by one."""
     if not opts.merge:
         ops: list[Op] = []
         for term, angle in edges:
             ops.extend(synthesize_polynomial({term: angle}, opts))
         return ops
-    poly: dict[Term, float] = {}
+    poly: dict[Term, Angle] = {}
     for term, angle in edges:
         _add(poly, term, angle)
     return synthesize_polynomial(poly, opts)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 
 from hrnnc.diagnostics import ConfigurationError
-from hrnnc.ir import RegisterKind, Step, float_bindings, unroll_steps
+from hrnnc.ir import RegisterKind, Step, unroll_steps
 from hrnnc.lowered import evaluator, lower_steps, optimizer_report
 from hrnnc.passes.pipelines import optimize as optimize_run
 from hrnnc.targets.base import Target, require_unit_cells
+from hrnnc.targets.sympy_angles import angle_bindings
 from hrnnc.targets.tket_target.check_native_arity import (
     NATIVE_ARITY,
     OVER_ARITY_EDGES,
@@ -40,8 +42,10 @@ class TketTarget(Target):
 
     Unweighted edges (γ ≡ π) are one native CnZ each; weighted ones are synthesized onto
     CnZ plus single-qubit rotations, exactly, by the cheapest plan of
-    :mod:`~hrnnc.targets.tket_target.phase_synthesis`. Trainable params are evaluated at
-    their initial values (the circuit is numeric). Qubit ``j`` is site ``j`` (pytket
+    :mod:`~hrnnc.targets.tket_target.phase_synthesis`. Trainable params stay SymPy symbols
+    named after them (gate parameters in half-turns, e.g. ``Rz(g/pi)``), so the circuit is
+    re-bound with :meth:`bind_params` or ``Circuit.symbol_substitution``; ``bind=True``
+    substitutes their initial values instead. Qubit ``j`` is site ``j`` (pytket
     prints and orders basis states big-endian, unlike the simulator); an ancilla, when
     used, is ``q[n]``; bit ``c[i]`` is the ``i``-th measurement in time order.
     """
@@ -68,6 +72,8 @@ class TketTarget(Target):
     """Use a clean ancilla q[n] for weighted phases; None: iff the measurement ancilla exists."""
     plan: str = "auto"
     """``auto``: cheapest plan, merging the edges of a block; ``design``: docs/semantics.md §5 route per edge."""
+    bind: bool = False
+    """Substitute the params' initial values instead of keeping SymPy symbols."""
     _notes: dict[int, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
     _optimizer: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
     _json: dict[int, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -79,6 +85,8 @@ class TketTarget(Target):
                 raise ConfigurationError(f"tket target: --{option} must be one of {', '.join(allowed)}; got {value!r}")
         if self.arity is not None and (not isinstance(self.arity, int) or self.arity < 2):
             raise ConfigurationError(f"tket target: --arity must be an integer >= 2; got {self.arity!r}")
+        if not isinstance(self.bind, bool):
+            raise ConfigurationError(f"tket target: bind must be True or False, not {self.bind!r}")
         if self.format == "qasm" and self.gateset != "cz":
             raise ConfigurationError("tket target: --format qasm needs --gateset cz "
                                      "(pytket's QASM writer cannot hold CnZ)")
@@ -118,7 +126,10 @@ class TketTarget(Target):
         from hrnnc.targets.tket_target.circuit_builder import build_circuit, circuit_json, to_cz, to_native
 
         a, synthesis, width = self._setup(model, all_cells)
-        raw = lower_steps(model, [(step.cell, step.args) for step in steps], evaluator(float_bindings(model)))
+        # OpenQASM 2 has no free parameters: --format qasm writes numbers.
+        symbolic = not (self.bind or self.format == "qasm")
+        raw = lower_steps(model, [(step.cell, step.args) for step in steps],
+                          evaluator(angle_bindings(model, symbolic)))
         optimize = self.optimize and prepare  # unit cells are emitted as written
         run = optimize_run(raw) if optimize else raw
         low = Lowering(model.size, synthesis, self.measure, schedule=optimize)
@@ -184,7 +195,9 @@ class TketTarget(Target):
         """
         record = self._record(circ)
         if record is not None:
-            return {**self._json[id(circ)][1], "phase": repr(float(circ.phase))}
+            from hrnnc.targets.tket_target.circuit_builder import phase_text
+
+            return {**self._json[id(circ)][1], "phase": phase_text(circ.phase)}
         return circ.to_dict()
 
     def dump(self, obj: Any) -> str:
@@ -194,6 +207,30 @@ class TketTarget(Target):
                 return "".join(f"// ---- unit cell '{tok}'\n{self._text(c)}" for tok, c in obj.items())
             return json.dumps({tok: self._to_dict(c) for tok, c in obj.items()})
         return self._text(obj)
+
+    def numeric(self) -> TketTarget:
+        """``bind=True``, sharing this target's caches, so that :meth:`dump` and :meth:`report`
+        of this target (the CLI's) see what the numeric twin emitted."""
+        twin = dataclasses.replace(self, bind=True)
+        for cache in ("_notes", "_optimizer", "_json"):
+            object.__setattr__(twin, cache, getattr(self, cache))
+        return twin
+
+    def bind_params(self, obj: Any, values: Mapping[str, float]) -> Any:
+        """A copy of the circuit (or of each unit cell) with ``symbol_substitution`` of the
+        params named in ``values``; the original keeps its symbols."""
+        if isinstance(obj, dict):
+            bound = {tok: self.bind_params(c, values) for tok, c in obj.items()}
+        else:
+            import sympy
+
+            bound = obj.copy()
+            names = {s.name for s in obj.free_symbols()}
+            bound.symbol_substitution({sympy.Symbol(n): float(v) for n, v in values.items() if n in names})
+        note = self._notes.get(id(obj))
+        if note is not None and note[0] is obj:
+            self._notes[id(bound)] = (bound, note[1])
+        return bound
 
     def report(self, obj: Any) -> dict[str, Any]:
         from hrnnc.targets.tket_target.report import circuit_report, summed
