@@ -166,6 +166,7 @@ class Code(enum.Enum):
     E0702 = ("E0702", "param value is not a finite number")
     E0703 = ("E0703", "params file is not a JSON object of numbers")
     E0704 = ("E0704", "malformed --param assignment")
+    E0705 = ("E0705", "malformed derived free parameter in a Blackbird file")
     E0710 = ("E0710", "data line is not valid JSON")
     E0711 = ("E0711", "data record has the wrong shape")
     E0712 = ("E0712", "unknown input token in data")

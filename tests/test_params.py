@@ -165,8 +165,7 @@ def test_compile_with_values_equals_compiling_the_rewritten_file(path, target, i
     model = hrnnc.parse(path)
     values = {p.name: 0.1 * (i + 1) - 0.77 for i, p in enumerate(model.params)}
     rewritten = hrnnc.parse(rewrite_param_inits(text, model, values), name=str(path))
-    options = {"bind": True} if target == "qiskit" else {}
-    tgt = make_target(target, **options)
+    tgt = make_target(target, bind=True)
     plain = make_target(target)
     via_params = plain.dump(hrnnc.compile(model, plain, inputs=inputs, params=values))
     via_file = tgt.dump(hrnnc.compile(rewritten, tgt, inputs=inputs))

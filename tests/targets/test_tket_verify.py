@@ -82,7 +82,7 @@ def test_unit_cells_equal_simulator_unitary(k, seed):
     model = hrnnc.parse(random_model(100 * k + seed, n, k))
     for arity in range(2, k + 1):
         for config in CONFIGS:
-            cells = hrnnc.compile(model, "tket", arity=arity, **config)
+            cells = hrnnc.compile(model, "tket", arity=arity, **config, bind=True)
             gateset = config.get("gateset", "native")
             for token, circ in cells.items():
                 assert satisfies_gate_set(circ, gateset, arity)
@@ -100,7 +100,7 @@ def test_runs_merge_across_cells_and_stay_exact(k):
     want = np.diag(phase_diagonal(model, tokens)) @ plus_layer(n)
     for arity in (k - 1, k):
         for config in ({}, {"phase_ancilla": True}, {"plan": "design"}):
-            circ = hrnnc.compile(model, "tket", inputs=tokens, arity=arity, **config)
+            circ = hrnnc.compile(model, "tket", inputs=tokens, arity=arity, **config, bind=True)
             assert satisfies_gate_set(circ, "native", arity)
             assert np.allclose(register_unitary(circ, n), want, atol=1e-8), (arity, config)
 
@@ -108,7 +108,7 @@ def test_runs_merge_across_cells_and_stay_exact(k):
 def test_evaluator_agrees_with_pytket_unitary_and_order():
     """pytket's get_unitary is big-endian (ILO-BE); reversing qubit axes gives the simulator's order."""
     model = hrnnc.parse(random_model(5, 4, 3))
-    circ = hrnnc.compile(model, "tket", inputs="t0 t1")
+    circ = hrnnc.compile(model, "tket", inputs="t0 t1", bind=True)
     n = circ.n_qubits
     tk = circ.get_unitary().reshape((2,) * (2 * n))
     perm = list(reversed(range(n))) + [n + i for i in reversed(range(n))]
@@ -119,10 +119,10 @@ def test_evaluator_agrees_with_pytket_unitary_and_order():
 
 
 def test_trainable_params_use_initial_values():
-    """Angles are evaluated at the params' initial values."""
+    """With ``bind=True`` angles are evaluated at the params' initial values."""
     text = "hrnn p { qubits 3; degree 3; param g = 0.4; on a { phase(g * 2) 0 1 2; phase(g) 1 2; } }"
     model = hrnnc.parse(text)
-    circ = hrnnc.compile(model, "tket")["a"]
+    circ = hrnnc.compile(model, "tket", bind=True)["a"]
     assert np.allclose(register_unitary(circ, 3), np.diag(phase_diagonal(model, ["a"])), atol=1e-9)
     assert not np.allclose(register_unitary(circ, 3), np.diag(phase_diagonal(model, ["a"], {"g": 0.5})))
 
@@ -135,7 +135,7 @@ def test_examples_distributions_match_simulator(path, measure, gateset):
     model = hrnnc.parse(path)
     tokens = list(model.alphabet)
     for seq in (tokens, tokens[::-1]):
-        circ = hrnnc.compile(model, "tket", inputs=seq, measure=measure, gateset=gateset)
+        circ = hrnnc.compile(model, "tket", inputs=seq, measure=measure, gateset=gateset, bind=True)
         assert satisfies_gate_set(circ, gateset, min(model.k, model.size))
         splits = sum(circ.n_gates_of_type(getattr(__import__("pytket").OpType, t)) for t in ("Measure", "Reset"))
         if circ.n_qubits > 10 or splits > 12:  # too large for the branching evaluator: predicate only
@@ -154,7 +154,7 @@ def test_random_models_with_measurements(seed):
     want = exact_distribution(model, seq)
     for arity in sorted({2, k}):
         for config in ({}, {"measure": "ancilla"}, {"phase_ancilla": True}, {"plan": "design"}):
-            circ = hrnnc.compile(model, "tket", inputs=seq, arity=arity, **config)
+            circ = hrnnc.compile(model, "tket", inputs=seq, arity=arity, **config, bind=True)
             assert satisfies_gate_set(circ, "native", arity)
             assert tv(circuit_distribution(circ), want) < 1e-9, (arity, config)
 
@@ -163,7 +163,7 @@ def test_examples_unit_cells_hold_the_predicate():
     for path in EXAMPLES:
         model = hrnnc.parse(path)
         for arity in range(2, min(model.k, model.size) + 1):
-            for circ in hrnnc.compile(model, "tket", arity=arity).values():
+            for circ in hrnnc.compile(model, "tket", arity=arity, bind=True).values():
                 assert satisfies_gate_set(circ, "native", arity)
 
 
@@ -172,6 +172,6 @@ def test_z_measurement_leaves_the_diagonal_block_open():
     text = """hrnn z { qubits 3; degree 3;
       on a { phase(0.3) 0 1 2; measure z 0 -> y; phase(-0.3) 0 1 2; phase(pi) 1 2; measure x 1 -> y; } }"""
     model = hrnnc.parse(text)
-    circ = hrnnc.compile(model, "tket", inputs="a a")
+    circ = hrnnc.compile(model, "tket", inputs="a a", bind=True)
     assert circ.n_gates_of_type(__import__("pytket").OpType.CnZ) == 0
     assert tv(circuit_distribution(circ), exact_distribution(model, "a a")) < 1e-9

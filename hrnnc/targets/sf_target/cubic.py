@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import itertools
 from fractions import Fraction
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -40,8 +40,10 @@ from hrnnc.targets.sf_target.closed_forms import (
     factored,
     merge,
     naive_cube_count,
+    normalise,
     polarization,
 )
+from hrnnc.targets.sympy_angles import is_symbolic
 
 MAX_SUBSETS_PER_GROUP = 6000
 """Budget of candidate subsets tried in one group before the polarization fallback is kept."""
@@ -222,12 +224,59 @@ def _groups(form: Mapping[Monomial, Fraction]) -> list[dict[Monomial, Fraction]]
     return list(supports.values())
 
 
-def decompose(form: Mapping[Monomial, float | Fraction]) -> list[Cube]:
+def decompose(form: Mapping[Monomial, Any]) -> list[Cube]:
     """Cubes whose sum is exactly ``form`` (sorted monomials of degree 3 to coefficients).
 
     Float coefficients are taken at their exact binary value, so the identity holds exactly
-    for the numbers the gates will carry (up to the final rounding of each weight).
+    for the numbers the gates will carry (up to the final rounding of each weight). A
+    symbolic coefficient (SymPy) gives cubes whose ``coefficient`` is a SymPy expression.
     """
+    symbolic = {tuple(sorted(m)): c for m, c in form.items() if is_symbolic(c)}
+    numeric = _decompose_numeric({m: c for m, c in form.items() if not is_symbolic(c)})
+    if not symbolic:
+        return numeric
+    return _with_symbolic(numeric, symbolic)
+
+
+def _with_symbolic(numeric: list[Cube], symbolic: Mapping[Monomial, Any]) -> list[Cube]:
+    """``numeric`` plus the polarization identity of every symbolic monomial, equal vectors merged."""
+    import sympy
+
+    if any(len(m) != 3 for m in symbolic):
+        raise ValueError("decompose takes a homogeneous cubic form")
+    acc: dict[tuple[tuple[int, ...], tuple[int, ...]], Any] = {
+        (c.modes, c.vector): sympy.Rational(c.coefficient.numerator, c.coefficient.denominator) for c in numeric}
+    for mono, coefficient in symbolic.items():
+        for lam, vec in polarization(mono):
+            modes, entries, sign = normalise(vec)
+            weight = sympy.Rational(lam.numerator * sign, lam.denominator) * coefficient
+            acc[(modes, entries)] = acc.get((modes, entries), 0) + weight
+    cubes = [Cube(folded_weight(c), modes, entries) for (modes, entries), c in acc.items() if c != 0]
+    expanded: dict[Monomial, Any] = {}
+    for cube in cubes:
+        for mono, k in cube_expansion(cube.as_dict()).items():
+            expanded[mono] = expanded.get(mono, 0) + cube.coefficient * k
+    wanted = {m: c for m, c in expand(numeric).items()}
+    for mono, coefficient in symbolic.items():
+        wanted[mono] = wanted.get(mono, 0) + coefficient
+    if any(sympy.expand(expanded.get(m, 0) - wanted.get(m, 0)) != 0 for m in set(expanded) | set(wanted)):
+        raise InternalError(f"symbolic cubic decomposition of {dict(symbolic)} is not exact")
+    return cubes
+
+
+def folded_weight(weight: Any) -> Any:
+    """A cube weight: a ``Fraction`` when the symbols cancelled, else the SymPy expression."""
+    if is_symbolic(weight):
+        return weight
+    import sympy
+
+    rational = sympy.Rational(weight)
+    return Fraction(int(rational.p), int(rational.q))
+
+
+def _decompose_numeric(form: Mapping[Monomial, float | Fraction]) -> list[Cube]:
+    if not form:
+        return []
     exact = {tuple(sorted(m)): Fraction(c) for m, c in form.items() if c}
     if any(len(m) != 3 for m in exact):
         raise ValueError("decompose takes a homogeneous cubic form")

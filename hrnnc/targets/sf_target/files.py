@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from hrnnc.diagnostics import Code, HrnncError, error
-from hrnnc.targets.sf_target.sdk import load_sf
+from hrnnc.targets.sf_target.sdk import load_sf, restore_derived
 
 TOKEN_HEADER = "# token: "
 """Comment line that starts each unit cell in the Blackbird text of a token → program mapping."""
@@ -63,8 +63,10 @@ def load_blackbird(path: str | os.PathLike[str]) -> Any:
 
 
 def loads_blackbird(text: str) -> Any:
-    """``sf.loads(text)`` with the SciPy shim applied."""
-    return import_strawberryfields().io.loads(text)
+    """``sf.loads(text)`` with the SciPy shim applied, derived free parameters restored
+    (:func:`~hrnnc.targets.sf_target.sdk.restore_derived`): the program's free parameters are
+    the model's params, bound by name with ``eng.run(prog, args={...})``."""
+    return restore_derived(import_strawberryfields().io.loads(text), text)
 
 
 def load_cells(text_or_path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -80,7 +82,8 @@ def load_cells(text_or_path: str | os.PathLike[str]) -> dict[str, Any]:
     for line in [*text.splitlines(), TOKEN_HEADER]:
         if line.startswith(TOKEN_HEADER):
             if token is not None:
-                programs[token] = sf.io.loads("\n".join(chunk))
+                section = "\n".join(chunk)
+                programs[token] = restore_derived(sf.io.loads(section), section)
             token, chunk = line[len(TOKEN_HEADER):].strip(), []
         else:
             chunk.append(line)

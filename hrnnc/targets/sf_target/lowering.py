@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Union
+from typing import TYPE_CHECKING, Any, Callable, Union
 
 from hrnnc.diagnostics import InternalError
 from hrnnc.lowered import DiagBlock, LoweredRun
 from hrnnc.lowered import lower_cell as lowered_cell
 from hrnnc.targets.sf_target.cubic import Cube, decompose, naive_cube_count
+from hrnnc.targets.sympy_angles import folded, is_symbolic
 
 if TYPE_CHECKING:
     from hrnnc.ir import Cell, Expr, Model
@@ -50,7 +51,8 @@ class Measured:
     mode: int
 
 
-Arg = Union[float, Measured]
+Arg = Union[float, Measured, Any]
+"""A number, a feed-forward value, or a SymPy expression of params (:mod:`hrnnc.targets.sympy_angles`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,8 @@ class Op:
 class PhaseBlock:
     """Commuting phases gathered into one polynomial ``sum c_m m(q)``."""
 
-    terms: dict[Monomial, float] = field(default_factory=dict)
+    terms: dict[Monomial, Any] = field(default_factory=dict)
+    """Coefficients: floats, or SymPy expressions of params."""
     sources: list[Monomial] = field(default_factory=list)
     """Every monomial that was added, for the naive cube count."""
 
@@ -74,9 +77,11 @@ class PhaseBlock:
     def support(self) -> set[int]:
         return {q for m in self.terms for q in m}
 
-    def add(self, monomial: Monomial, coefficient: float) -> None:
+    def add(self, monomial: Monomial, coefficient: Any) -> None:
         self.sources.append(monomial)
         total = self.terms.get(monomial, 0.0) + coefficient
+        if not is_symbolic(total):
+            total = folded(total)
         if total == 0.0:
             self.terms.pop(monomial, None)
         else:
@@ -90,8 +95,8 @@ class Action:
     kind: str
     """``shift``, ``measure-p``, ``measure-q`` or ``reset``."""
     mode: int
-    value: float = 0.0
-    """Shift amount (language units)."""
+    value: Any = 0.0
+    """Shift amount (language units): a float, or a SymPy expression of params."""
     output: str = ""
 
 
@@ -134,7 +139,8 @@ def cube_ops(cube: Cube, hbar: float) -> list[Op]:
     unit = tuple(v / norm for v in cube.vector)
     target = max(cube.modes, key=lambda m: (abs(dict(zip(cube.modes, cube.vector))[m]), -m))
     chain = givens_chain(cube.modes, unit, target)
-    strength = float(cube.coefficient) * norm ** 3
+    weight = cube.coefficient if is_symbolic(cube.coefficient) else float(cube.coefficient)
+    strength = weight * norm ** 3
     ops = [Op("BSgate", (theta, 0.0), (t, s)) for theta, t, s in chain]
     ops.append(Op("Vgate", (3.0 * strength / math.sqrt(hbar),), (target,)))
     ops.extend(Op("BSgate", (-theta, 0.0), (t, s)) for theta, t, s in reversed(chain))
@@ -191,7 +197,7 @@ def merge_beamsplitters(ops: list[Op]) -> list[Op]:
 def block_ops(block: PhaseBlock, hbar: float) -> tuple[list[Op], int, int]:
     """Gates of one phase block, its cubic-phase count and the naive polarization count."""
     ops: list[Op] = []
-    cubic: dict[Monomial, float] = {}
+    cubic: dict[Monomial, Any] = {}
     for mono, c in sorted(block.terms.items(), key=lambda kv: (len(kv[0]), kv[0])):
         if len(mono) == 1:
             ops.append(Op("Zgate", (c * math.sqrt(hbar),), mono))
@@ -206,7 +212,7 @@ def block_ops(block: PhaseBlock, hbar: float) -> tuple[list[Op], int, int]:
                              "rejected it)")
     cubes = decompose(cubic) if cubic else []
     # Cubes on the same modes sit next to each other so that their beam splitters merge.
-    for cube in sorted(cubes, key=lambda c: (c.modes, c.vector)):
+    for cube in sorted(cubes, key=lambda c: (c.modes, c.vector)):  # (modes, vector) pairs are distinct
         ops.extend(cube_ops(cube, hbar))
     ops = merge_beamsplitters(ops)
     naive = sum(naive_cube_count(m) for m in block.sources if len(m) == 3)
@@ -240,7 +246,7 @@ def lower_items(raw: LoweredRun, run: LoweredRun, hbar: float, squeezing: float)
     ops: list[Op] = []
     cubic = 0
     outputs: list[str] = []
-    decomposed: dict[tuple[tuple[Monomial, float], ...], tuple[list[Op], int]] = {}
+    decomposed: dict[tuple[tuple[Monomial, Any], ...], tuple[list[Op], int]] = {}
     for item in run.items:
         if isinstance(item, DiagBlock):
             key = tuple(sorted(item.terms))
@@ -251,7 +257,7 @@ def lower_items(raw: LoweredRun, run: LoweredRun, hbar: float, squeezing: float)
             ops.extend(block)
             cubic += used
         else:
-            ops.extend(action_ops(Action(_ACTION_KINDS[item.kind], item.site, float(item.value),
+            ops.extend(action_ops(Action(_ACTION_KINDS[item.kind], item.site, folded(item.value),
                                          item.output or ""), hbar, squeezing))
             if item.output:
                 outputs.append(item.output)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import math
 from collections import Counter
@@ -10,14 +11,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 
 from hrnnc.diagnostics import ConfigurationError
-from hrnnc.ir import RegisterKind, float_bindings, unroll_steps
+from hrnnc.ir import Bindings, RegisterKind, float_bindings, unroll_steps
 from hrnnc.sim.conventions import DEFAULT_SQUEEZING, SF_DEFAULT_HBAR
 from hrnnc.targets.base import Target, require_unit_cells
 from hrnnc.targets.sf_target.check_sf_degree import CheckSfDegree
 from hrnnc.targets.sf_target.files import TOKEN_HEADER, load_cells
 from hrnnc.lowered import lower_run, optimizer_report
 from hrnnc.targets.sf_target.lowering import CellLowering, lower_cell, lower_items, preparation_ops
-from hrnnc.targets.sf_target.sdk import INSTALL_HINT, build_program, load_sf, to_blackbird
+from hrnnc.targets.sf_target.sdk import INSTALL_HINT, bind_program, build_program, load_sf, to_blackbird
+from hrnnc.targets.sympy_angles import angle_bindings
 
 if TYPE_CHECKING:
     from hrnnc.ir import Cell, Model
@@ -32,9 +34,11 @@ REPORT_ATTRIBUTE = "_hrnnc_report"
 class SFTarget(Target):
     """Strawberry Fields (qumodes): CZ/P/Z gates, exact cubic phases, homodyne with feed-forward.
 
-    Trainable params are evaluated at their initial values: SF's free parameters cannot be
-    fed through the exact cubic decomposition, whose gate angles are nonlinear in them; to
-    move a param, compile a model whose ``param`` init is the new value.
+    Trainable params stay free: each is the program's free parameter of the same name
+    (``prog.free_params``), so ``eng.run(prog, args={"g": 0.3})`` or :meth:`bind_params`
+    sets them without recompiling; ``bind=True`` substitutes their initial values instead.
+    Cubic monomials with a param-dependent weight take the per-monomial polarization
+    identity (:mod:`.cubic`), whose gates are linear in the weight.
     """
 
     name: ClassVar[str] = "sf"
@@ -49,12 +53,16 @@ class SFTarget(Target):
     """Momentum squeezing r of the initial and re-prepared modes (``Sgate(-r)`` on vacuum)."""
     hbar: float = SF_DEFAULT_HBAR
     """SF's hbar the gate parameters are written for; SF 0.23 keeps it in the global ``sf.hbar``."""
+    bind: bool = False
+    """Substitute the params' initial values instead of keeping SF free parameters."""
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.hbar) and self.hbar > 0):
             raise ConfigurationError(f"the sf target's hbar must be a positive number, not {self.hbar}")
         if not (math.isfinite(self.squeezing) and self.squeezing >= 0):
             raise ConfigurationError(f"squeezing must be a non-negative number, not {self.squeezing}")
+        if not isinstance(self.bind, bool):
+            raise ConfigurationError(f"the sf target's bind must be True or False, not {self.bind!r}")
 
     @classmethod
     def add_arguments(cls, group: argparse._ArgumentGroup) -> None:
@@ -66,10 +74,17 @@ class SFTarget(Target):
 
     # -- lowering --------------------------------------------------------------------------
 
+    def _bindings(self, model: Model, params: Mapping[str, float] | None = None) -> Bindings[Any]:
+        """Params at ``params`` (or, with ``bind``, their initial values), else SymPy symbols."""
+        if params is not None:
+            return float_bindings(model, params)
+        return angle_bindings(model, symbolic=not self.bind)
+
     def lower(self, model: Model, params: Mapping[str, float] | None = None) -> dict[str, CellLowering]:
-        """Every token's lowered unit cell (no SF import); params default to their initial values."""
+        """Every token's lowered unit cell (no SF import); params at ``params`` when given,
+        else symbolic (or at their initial values with ``bind``)."""
         require_unit_cells(model, self.name)
-        values = float_bindings(model, params)
+        values = self._bindings(model, params)
         done: dict[int, CellLowering] = {}
         out: dict[str, CellLowering] = {}
         for cell in model.cells:
@@ -96,7 +111,7 @@ class SFTarget(Target):
         if self.optimize:
             return self._optimized(model, inputs)
         steps = unroll_steps(model, inputs)
-        values = float_bindings(model)
+        values = self._bindings(model)
         lowered: dict[tuple[int, tuple[tuple[str, float], ...]], CellLowering] = {}
         run: list[CellLowering] = []
         for step in steps:
@@ -116,7 +131,7 @@ class SFTarget(Target):
         """The run with its phases merged across cells before the cubic decomposition."""
         from hrnnc.passes.pipelines import optimize
 
-        raw = lower_run(model, inputs, float_bindings(model))
+        raw = lower_run(model, inputs, self._bindings(model))
         run = optimize(raw, schedule=False)
         lowered = lower_items(raw, run, self.hbar, self.squeezing)
         ops = [*preparation_ops(model.size, self.squeezing), *lowered.ops]
@@ -150,6 +165,20 @@ class SFTarget(Target):
             parts = [f"{TOKEN_HEADER}{token}\n{to_blackbird(prog)}" for token, prog in obj.items()]
             return header + "\n".join(parts)
         return header + to_blackbird(obj)
+
+    def numeric(self) -> SFTarget:
+        return dataclasses.replace(self, bind=True)
+
+    def bind_params(self, obj: Any, values: Mapping[str, float]) -> Any:
+        """A new program (or one per unit cell) with the named free parameters replaced by
+        numbers; the gates are the emitted ones, nothing is lowered or decomposed again.
+        (``eng.run(prog, args=values)`` binds the same values at run time.)"""
+        if isinstance(obj, dict):
+            return {token: self.bind_params(prog, values) for token, prog in obj.items()}
+        bound = bind_program(obj, values)
+        if hasattr(obj, REPORT_ATTRIBUTE):
+            setattr(bound, REPORT_ATTRIBUTE, getattr(obj, REPORT_ATTRIBUTE))
+        return bound
 
     def report(self, obj: Any) -> dict[str, Any]:
         if isinstance(obj, dict):
