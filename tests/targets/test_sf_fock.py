@@ -21,7 +21,7 @@ import pytest
 from scipy import stats
 
 import hrnnc
-from hrnnc.ir import Phase, Shift, float_bindings, unroll
+from hrnnc.ir import Phase, Shift, float_bindings, initial_param_values, unroll
 from hrnnc.sim import qumode
 
 sf = pytest.importorskip("hrnnc.targets.sf_target.sdk").load_sf()
@@ -98,9 +98,10 @@ def simulate(model: hrnnc.Model, tokens: list[str], r: float = R, outcomes: list
 
 
 def sf_state(model: hrnnc.Model, tokens: list[str], cutoff: int, r: float = R, **run_options: object):
+    """The program keeps its params free; they are bound to their initial values at run time."""
     prog = hrnnc.compile(model, target=SFTarget(squeezing=r), inputs=tokens)
     eng = sf.Engine("fock", backend_options={"cutoff_dim": cutoff})
-    return eng.run(prog, **run_options).state
+    return eng.run(prog, args=initial_param_values(model), **run_options).state
 
 
 UNITARY = {

@@ -90,8 +90,9 @@ def test_givens_chain_maps_target_quadrature(unit: tuple[float, ...]) -> None:
 
 
 def lowered(text: str, token: str, **options: float):
+    """The cell lowered with params at their initial values (numbers, as the assertions compare)."""
     model = hrnnc.parse(text)
-    target = SFTarget(**options)
+    target = SFTarget(bind=True, **options)
     return target.lower(model)[token]
 
 

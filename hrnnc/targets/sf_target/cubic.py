@@ -40,7 +40,6 @@ from hrnnc.targets.sf_target.closed_forms import (
     factored,
     merge,
     naive_cube_count,
-    normalise,
     polarization,
 )
 from hrnnc.targets.sympy_angles import is_symbolic
@@ -231,37 +230,78 @@ def decompose(form: Mapping[Monomial, Any]) -> list[Cube]:
     for the numbers the gates will carry (up to the final rounding of each weight). A
     symbolic coefficient (SymPy) gives cubes whose ``coefficient`` is a SymPy expression.
     """
-    symbolic = {tuple(sorted(m)): c for m, c in form.items() if is_symbolic(c)}
-    numeric = _decompose_numeric({m: c for m, c in form.items() if not is_symbolic(c)})
-    if not symbolic:
-        return numeric
-    return _with_symbolic(numeric, symbolic)
-
-
-def _with_symbolic(numeric: list[Cube], symbolic: Mapping[Monomial, Any]) -> list[Cube]:
-    """``numeric`` plus the polarization identity of every symbolic monomial, equal vectors merged."""
+    numeric, by_atom = split_symbolic(form)
+    cubes = _decompose_numeric(numeric)
+    if not by_atom:
+        return cubes
     import sympy
 
-    if any(len(m) != 3 for m in symbolic):
-        raise ValueError("decompose takes a homogeneous cubic form")
     acc: dict[tuple[tuple[int, ...], tuple[int, ...]], Any] = {
-        (c.modes, c.vector): sympy.Rational(c.coefficient.numerator, c.coefficient.denominator) for c in numeric}
-    for mono, coefficient in symbolic.items():
-        for lam, vec in polarization(mono):
-            modes, entries, sign = normalise(vec)
-            weight = sympy.Rational(lam.numerator * sign, lam.denominator) * coefficient
-            acc[(modes, entries)] = acc.get((modes, entries), 0) + weight
-    cubes = [Cube(folded_weight(c), modes, entries) for (modes, entries), c in acc.items() if c != 0]
+        (c.modes, c.vector): sympy.Rational(c.coefficient.numerator, c.coefficient.denominator) for c in cubes}
+    for atom, part in by_atom.items():
+        for cube in _decompose_numeric(part):
+            key = (cube.modes, cube.vector)
+            weight = sympy.Rational(cube.coefficient.numerator, cube.coefficient.denominator) * atom
+            acc[key] = acc.get(key, 0) + weight
+    out = [Cube(folded_weight(c), modes, vector) for (modes, vector), c in acc.items() if c != 0]
+    _check_symbolic(out, form)
+    return out
+
+
+def split_symbolic(form: Mapping[Monomial, Any]) -> tuple[dict[Monomial, Fraction], dict[Any, dict[Monomial, Fraction]]]:
+    """``form`` as a numeric form plus, per symbolic *atom* ``s``, a numeric form ``F_s``:
+    ``form = F_0 + Σ_s s·F_s``, every coefficient an exact rational.
+
+    An atom is a product of params and functions of them as it appears in the expanded
+    coefficient (``t``, ``sin(a)*exp(b)``). Each ``F_s`` is decomposed by the numeric search:
+    the cubes it finds for ``F_s`` hold for ``s·F_s`` whatever value ``s`` takes, so the
+    structure never depends on the params' values, and ``t·abc + t/2·a²b`` still takes the
+    four cubes of ``ab(c + a/2)``.
+    """
+    numeric: dict[Monomial, Fraction] = {}
+    by_atom: dict[Any, dict[Monomial, Fraction]] = {}
+    for mono, coefficient in form.items():
+        mono = tuple(sorted(mono))
+        if not is_symbolic(coefficient):
+            numeric[mono] = numeric.get(mono, Fraction(0)) + Fraction(coefficient)
+            continue
+        import sympy
+
+        for term in sympy.Add.make_args(sympy.expand(coefficient)):
+            factor, atom = term.as_coeff_Mul()
+            part = by_atom.setdefault(atom, {}) if is_symbolic(atom) else numeric
+            value = _exact(factor if is_symbolic(atom) else term)
+            part[mono] = part.get(mono, Fraction(0)) + value
+    return numeric, by_atom
+
+
+def _exact(number: Any) -> Fraction:
+    """A SymPy number as an exact ``Fraction`` (a Float at its binary value)."""
+    import sympy
+
+    if isinstance(number, sympy.Rational):
+        return Fraction(int(number.p), int(number.q))
+    return Fraction(float(number))
+
+
+def _check_symbolic(cubes: Sequence[Cube], form: Mapping[Monomial, Any]) -> None:
+    """Re-expand the cubes and compare with ``form`` symbolically (float noise up to 1e-12 relative)."""
+    import sympy
+
     expanded: dict[Monomial, Any] = {}
     for cube in cubes:
+        weight = cube.coefficient if is_symbolic(cube.coefficient) else sympy.Rational(
+            cube.coefficient.numerator, cube.coefficient.denominator)
         for mono, k in cube_expansion(cube.as_dict()).items():
-            expanded[mono] = expanded.get(mono, 0) + cube.coefficient * k
-    wanted = {m: c for m, c in expand(numeric).items()}
-    for mono, coefficient in symbolic.items():
-        wanted[mono] = wanted.get(mono, 0) + coefficient
-    if any(sympy.expand(expanded.get(m, 0) - wanted.get(m, 0)) != 0 for m in set(expanded) | set(wanted)):
-        raise InternalError(f"symbolic cubic decomposition of {dict(symbolic)} is not exact")
-    return cubes
+            expanded[mono] = expanded.get(mono, 0) + weight * k
+    wanted = {tuple(sorted(m)): c for m, c in form.items()}
+    for mono in set(expanded) | set(wanted):
+        difference = sympy.expand(expanded.get(mono, 0) - wanted.get(mono, 0))
+        scale = max([1.0, *(abs(float(t.as_coeff_Mul()[0])) for t in sympy.Add.make_args(
+            sympy.expand(wanted.get(mono, 0))))])
+        residue = [abs(float(t.as_coeff_Mul()[0])) for t in sympy.Add.make_args(difference) if t != 0]
+        if any(r > 1e-12 * scale for r in residue):
+            raise InternalError(f"symbolic cubic decomposition of {dict(form)} is not exact")
 
 
 def folded_weight(weight: Any) -> Any:
@@ -275,7 +315,7 @@ def folded_weight(weight: Any) -> Any:
 
 
 def _decompose_numeric(form: Mapping[Monomial, float | Fraction]) -> list[Cube]:
-    if not form:
+    if not any(form.values()):
         return []
     exact = {tuple(sorted(m)): Fraction(c) for m, c in form.items() if c}
     if any(len(m) != 3 for m in exact):
