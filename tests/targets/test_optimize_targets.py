@@ -174,8 +174,8 @@ def test_tket_random_models_optimised_equal_unoptimised() -> None:
         seq = [f"t{rng.randrange(3)}" for _ in range(3)]
         want = ref.exact_distribution(model, seq)
         for measure in ("inplace", "ancilla"):
-            plain = hrnnc.compile(model, "tket", inputs=seq, measure=measure, optimize=False)
-            optimised = hrnnc.compile(model, "tket", inputs=seq, measure=measure)
+            plain = hrnnc.compile(model, "tket", inputs=seq, measure=measure, optimize=False, bind=True)
+            optimised = hrnnc.compile(model, "tket", inputs=seq, measure=measure, bind=True)
             got = circuit_distribution(optimised)
             assert tv(got, circuit_distribution(plain)) < 1e-9
             assert tv(got, want) < 1e-9
@@ -223,7 +223,8 @@ def test_sf_merges_cubic_forms_across_cells() -> None:
         target = SFTarget(squeezing=R, optimize=optimize)
         prog = hrnnc.compile(model, target, inputs="a a")
         cubic[optimize] = target.report(prog)["cubic_phase_gates"]
-        states[optimize] = sf.Engine("fock", backend_options={"cutoff_dim": 12}).run(prog).state
+        states[optimize] = sf.Engine("fock", backend_options={"cutoff_dim": 12}).run(
+            prog, args={"t": 0.1, "s": 0.25}).state
     assert cubic[True] * 2 == cubic[False]
     q, psi = simulate(model, ["a", "a"])
     for state in states.values():

@@ -182,3 +182,36 @@ def test_cli_param_equals_compiling_the_edited_file(tmp_path, capsys, extra) -> 
     assert "{t}" in plain and "{s}" in plain and "{t}" not in with_param
     loaded = loads_blackbird(plain)
     assert set(loaded.free_params) == {"s", "t"}
+
+
+T, U = (__import__("sympy").Symbol(name) for name in ("t", "u"))
+monomials = st.tuples(*[st.integers(0, 2)] * 3).map(lambda m: tuple(sorted(m)))
+reals = st.floats(-2, 2, allow_nan=False).filter(lambda x: abs(x) > 1e-3)
+weights = st.one_of(
+    reals,
+    reals.map(lambda r: r * T),
+    st.fractions(-3, 3, max_denominator=6).map(lambda r: __import__("sympy").Rational(r.numerator, r.denominator) * T),
+    reals.map(lambda r: r * __import__("sympy").sin(U) + 0.5),
+    st.just(T * U),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(monomials, weights, min_size=1, max_size=6))
+def test_symbolic_cubic_decomposition_is_a_polynomial_identity(form) -> None:
+    """Σ λ_i (l_i·q)³ == Σ c_m m(q) as polynomials in q with symbolic c_m (SymPy, independent expansion)."""
+    import sympy
+
+    from hrnnc.targets.sf_target.cubic import decompose
+
+    q = sympy.symbols("q0:3")
+    cubes = decompose(form)
+    total = sum((sympy.Rational(c.coefficient.numerator, c.coefficient.denominator)
+                 if not getattr(c.coefficient, "free_symbols", None) else c.coefficient)
+                * sum(v * q[m] for m, v in zip(c.modes, c.vector)) ** 3 for c in cubes)
+    wanted = sum(sympy.sympify(c) * q[m[0]] * q[m[1]] * q[m[2]] for m, c in form.items())
+    residue = sympy.Poly(sympy.expand(total - wanted), *q)
+    for coefficient in residue.coeffs():
+        for term in sympy.Add.make_args(sympy.expand(coefficient)):
+            assert abs(float(term.as_coeff_Mul()[0])) < 1e-12
+    assert all(isinstance(v, int) for c in cubes for v in c.vector)

@@ -95,11 +95,11 @@ def test_tket_sequence_matches_closed_form_and_literal_model():
     from hrnnc.targets.tket_target.evaluate import circuit_distribution
 
     for x in (0.3, 1.5, 2.9):
-        circ = hrnnc.compile(QUBITS, "tket", inputs=f"w({x}) x0")
+        circ = hrnnc.compile(QUBITS, "tket", inputs=f"w({x}) x0", bind=True)
         dist = circuit_distribution(circ)
         assert dist["0"] == pytest.approx((3 + math.cos(0.5 * x)) / 4, abs=1e-9)
-    got = circuit_distribution(hrnnc.compile(QUBITS, "tket", inputs="w(1.5) s(0.25, -2) x0"))
-    want = circuit_distribution(hrnnc.compile(LITERAL, "tket", inputs="w s x0"))
+    got = circuit_distribution(hrnnc.compile(QUBITS, "tket", inputs="w(1.5) s(0.25, -2) x0", bind=True))
+    want = circuit_distribution(hrnnc.compile(LITERAL, "tket", inputs="w s x0", bind=True))
     assert got.keys() == want.keys()
     assert all(got[k] == pytest.approx(want[k], abs=1e-9) for k in want)
 

@@ -263,7 +263,7 @@ def split_symbolic(form: Mapping[Monomial, Any]) -> tuple[dict[Monomial, Fractio
     for mono, coefficient in form.items():
         mono = tuple(sorted(mono))
         if not is_symbolic(coefficient):
-            numeric[mono] = numeric.get(mono, Fraction(0)) + Fraction(coefficient)
+            numeric[mono] = numeric.get(mono, Fraction(0)) + _exact(coefficient)
             continue
         import sympy
 
@@ -276,7 +276,9 @@ def split_symbolic(form: Mapping[Monomial, Any]) -> tuple[dict[Monomial, Fractio
 
 
 def _exact(number: Any) -> Fraction:
-    """A SymPy number as an exact ``Fraction`` (a Float at its binary value)."""
+    """A number (Python or SymPy) as an exact ``Fraction`` (a float at its binary value)."""
+    if isinstance(number, (int, float, Fraction)):
+        return Fraction(number)
     import sympy
 
     if isinstance(number, sympy.Rational):

@@ -77,6 +77,10 @@ def _apply(psi: np.ndarray, nq: int, name: str, qubits: list[int], params: list[
 
 
 def _commands(circ: Any) -> list[tuple[str, list[int], list[float], list[int]]]:
+    free = circ.free_symbols()
+    if free:
+        raise ValueError(f"the circuit has free parameters ({', '.join(sorted(s.name for s in free))}); bind them "
+                         "first (TketTarget.bind_params, Circuit.symbol_substitution) or compile with bind=True")
     qindex = {q: i for i, q in enumerate(circ.qubits)}
     bindex = {b: i for i, b in enumerate(circ.bits)}
     out = []
