@@ -105,7 +105,44 @@ def separation_report(rows: list[Mapping[str, Any]], out_dir: Path) -> str:
         lines.append(markdown_table(("model", "d", "excess NLL (mean)", "std", "seeds"), table))
     save(fig, out_dir / "separation.png")
     lines.append("\n![separation](separation.png)\n")
+    lines.append(f"\n### Memory at equal loss\n\nThe smallest baseline whose mean excess NLL is within "
+                 f"{EQUAL_LOSS_TOLERANCE} nats of the k-HRNN's, against the k-HRNN's n qubits and 2D params "
+                 "(— where no baseline of the grid comes that close; its best is shown).\n\n")
+    lines.append(markdown_table(("n", "k", "D", "k-HRNN excess", "k-HRNN qubits", "k-HRNN params", "baseline",
+                                 "state size", "params", "excess", "within tolerance"),
+                                memory_at_equal_loss(rows)))
     return "".join(lines)
+
+
+EQUAL_LOSS_TOLERANCE = 0.05
+"""Nats per sequence: a baseline within this of the k-HRNN's mean excess NLL counts as equal."""
+
+
+def memory_at_equal_loss(rows: list[Mapping[str, Any]],
+                         tolerance: float = EQUAL_LOSS_TOLERANCE) -> list[tuple[Any, ...]]:
+    """Per task, the baseline with the fewest carried numbers whose mean excess NLL over seeds is
+    within ``tolerance`` of the k-HRNN's, or, where none is, the best baseline (marked ``no``)."""
+    from hrnnc.experiments.report import group, mean_std
+
+    table = []
+    for (n, k), task_rows in sorted(group(rows, lambda r: (r["config"]["n"], r["config"]["k"])).items()):
+        khrnn = [r for r in task_rows if r["config"]["model"] == "khrnn"]
+        if not khrnn:
+            continue
+        target = mean_std([r["result"]["excess_test_nll"] for r in khrnn])[0]
+        candidates = []
+        for (cell, d), cell_rows in group([r for r in task_rows if r["config"]["model"] != "khrnn"],
+                                          lambda r: (r["config"]["model"], r["config"]["latent"])).items():
+            excess = mean_std([r["result"]["excess_test_nll"] for r in cell_rows])[0]
+            first = cell_rows[0]["result"]
+            candidates.append((first["state_size"], first["parameters"], excess, cell, d))
+        if not candidates:
+            continue
+        matching = sorted(c for c in candidates if c[2] <= target + tolerance)
+        state, parameters, excess, cell, d = matching[0] if matching else min(candidates, key=lambda c: c[2])
+        table.append((n, k, khrnn[0]["result"]["edges"], target, n, khrnn[0]["result"]["parameters"],
+                      f"{cell.upper()} d = {d}", state, parameters, excess, "yes" if matching else "no"))
+    return table
 
 
 # -- experiment 2: trainability ------------------------------------------------------------------
