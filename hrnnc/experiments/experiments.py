@@ -150,10 +150,10 @@ def memory_at_equal_loss(rows: list[Mapping[str, Any]],
 
 def trainability_specs(quick: bool, tasks=None, seeds=None) -> list[RunSpec]:
     specs = [RunSpec("trainability", {"model": "hea", "n": n, "samples": 100 if quick else 400}, 0)
-             for n in ((2, 4, 6) if quick else (2, 4, 6, 8, 10))]
+             for n in ((2, 4, 6) if quick else (2, 4, 6, 8, 10, 12))]
     specs += [RunSpec("trainability", {"model": "khrnn-qubit", "n": n, "k": 2, "samples": 10 if quick else 40,
                                        "sequences": 20 if quick else 50}, 0)
-              for n in ((2, 3, 4) if quick else (2, 3, 4, 5, 6, 8))]
+              for n in ((2, 3, 4) if quick else (2, 3, 4, 5, 6, 8, 10, 12))]
     for k in (2, 3):
         sizes = (4, 8, 16) if quick else (4, 8, 16, 32, 64)
         specs += [RunSpec("trainability", {"model": f"khrnn-qumode-k{k}", "n": n, "k": k,
