@@ -71,7 +71,9 @@ def build_circuit(ops: Sequence[Op], qubits: int, bits: int, name: str | None = 
     numeric 2×2 run, but it is diagonal: each qubit carries it beside its run, as
     ``P(θ)·U``, through other phases and CnZ gates, and emits it as ``Rz(θ/π)`` (merged with
     the run's own ``Rz`` when the run is diagonal) plus ``θ/2π`` of global phase when a
-    Hadamard, a measurement or the end of the circuit needs it.
+    Hadamard, a measurement or the end of the circuit needs it. A Hadamard after
+    ``P(θ)·H·D`` (``D`` diagonal; the core of every weighted sandwich) instead emits ``D`` and
+    one ``PhasedX(θ/π, 0)``, since ``H·P(θ)·H = e^{iθ/2} Rx(θ)``.
 
     Args:
         record: If given, receives each command in pytket's JSON form, in insertion order
@@ -119,6 +121,16 @@ def build_circuit(ops: Sequence[Op], qubits: int, bits: int, name: str | None = 
         if kind == "h":
             q = op[1]
             if q in symbolic:
+                diagonal = _mul(_H, pending.get(q, (1, 0, 0, 1)))
+                if _is_diagonal(diagonal):  # H·P(θ)·(H·D) = Rx(θ)·D, up to e^{iθ/2}: the sandwich's core
+                    theta_sym = symbolic.pop(q)
+                    pending[q] = diagonal
+                    flush(q)
+                    circ.add_gate(OpType.PhasedX, [theta_sym / sympy.pi, 0.0], [q])
+                    log({"args": [_q(q)], "op": {"params": [param_text(theta_sym / sympy.pi), "0.0"],
+                                                 "type": "PhasedX"}})
+                    symbolic_phase += theta_sym / (2 * sympy.pi)
+                    continue
                 flush(q)
             pending[q] = _mul(_H, pending.get(q, (1, 0, 0, 1)))
         elif kind == "p":
