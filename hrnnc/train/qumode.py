@@ -49,7 +49,15 @@ import numpy as np
 from hrnnc.diagnostics import Code, TrainingError, error
 from hrnnc.sim import cvgrid
 from hrnnc.sim.memory import MEMORY_LIMIT_ENV, available_bytes, format_bytes, require_memory
-from hrnnc.sim.qumode import MIXTURE_BUDGET, WORKING_COPIES, GridOp, Homodyne, PhaseBlock, Translation
+from hrnnc.sim.qumode import (
+    MIXTURE_BUDGET,
+    PHASE_CACHE_BYTES,
+    WORKING_COPIES,
+    GridOp,
+    Homodyne,
+    PhaseBlock,
+    Translation,
+)
 
 if TYPE_CHECKING:
     from hrnnc.sim.cvgrid import Grid
@@ -110,6 +118,8 @@ class GridWalker:
         self.outputs = sum(1 for op in ops if isinstance(op, Homodyne) and op.recorded)
         self._head, self._tail = ops[:first], ops[first:]
         self._start: np.ndarray | None = None
+        self._factors: dict[int, tuple[np.ndarray, list[tuple[int, np.ndarray]]]] = {}
+        self._cached_bytes = 0
         require_memory(self._bytes(1), f"the gradient of a {n}-mode sequence on {grid.points}^{n} grid points "
                                        f"({1 + len(self.active)} wavefunctions)")
 
@@ -140,7 +150,7 @@ class GridWalker:
         """``log p(outputs | inputs)`` on the grid and its gradient."""
         if len(outputs) != self.outputs:
             raise ValueError(f"the sequence measures {self.outputs} time(s); got {len(outputs)} output(s)")
-        jet = self._initial()
+        jet = start = self._initial()
         log_p = 0.0
         t = 0
         for op in self._tail:
@@ -158,7 +168,7 @@ class GridWalker:
                 # the last output's re-prepared mode (normalised, θ-independent) would change nothing
                 jet = rest if t == self.outputs else self._reprepare(rest, op, y)
             else:
-                jet = self._apply(jet, op)
+                jet = self._apply(jet, op, in_place=jet is not start)
         value = jet[0].reshape(-1)
         norm2 = float(np.sum(value.real ** 2 + value.imag ** 2))  # 1 up to a reset's dropped weight
         grad = np.zeros(self.size)
@@ -167,23 +177,42 @@ class GridWalker:
             grad[self.active] = 2.0 * (tangents @ value.conj()).real / norm2
         return DensityResult(log_p + math.log(norm2 * self.dq ** (jet.ndim - 2)), grad)
 
-    def _apply(self, jet: np.ndarray, op: GridOp) -> np.ndarray:
+    def _apply(self, jet: np.ndarray, op: GridOp, in_place: bool = True) -> np.ndarray:
+        """``op`` on the jet; ``in_place`` allows overwriting ``jet`` (never the shared prefix)."""
         if isinstance(op, PhaseBlock):
-            return self._phase(jet, op)
+            return self._phase(jet, op, in_place)
         if isinstance(op, Translation):
             return self._shift(jet, op.site, op.amount)
         return self._trace_out(jet, op)
 
-    def _phase(self, jet: np.ndarray, op: PhaseBlock) -> np.ndarray:
+    def _phase_factors(self, op: PhaseBlock) -> tuple[np.ndarray, list[tuple[int, np.ndarray]]]:
+        """``e^{if}`` and ``(row, i ∂f)`` of a block: the same for every record, so kept within
+        :data:`~hrnnc.sim.qumode.PHASE_CACHE_BYTES`."""
+        cached = self._factors.get(id(op))
+        if cached is not None:
+            return cached
         n = self.n
         with np.errstate(over="ignore", invalid="ignore"):
             f = cvgrid.phase_exponent(self.q, [(s, a.value) for s, a in op.terms], n)
-            out = jet * np.exp(1j * f)
             cvgrid.require_finite(f)
+            derivatives = []
             for row, index in enumerate(self.active, 1):
                 terms = [(s, float(a.grad[index])) for s, a in op.terms if a.grad[index] != 0.0]
                 if terms:
-                    out[row] += 1j * cvgrid.phase_exponent(self.q, terms, n) * out[0]
+                    derivatives.append((row, 1j * cvgrid.phase_exponent(self.q, terms, n)))
+        factors = (np.exp(1j * f), derivatives)
+        size = sum(a.nbytes for a in (factors[0], *(d for _, d in derivatives)))
+        if self._cached_bytes + size <= PHASE_CACHE_BYTES:
+            self._factors[id(op)] = factors
+            self._cached_bytes += size
+        return factors
+
+    def _phase(self, jet: np.ndarray, op: PhaseBlock, in_place: bool) -> np.ndarray:
+        factor, derivatives = self._phase_factors(op)
+        out = np.multiply(jet, factor, out=jet if in_place else None)
+        scratch = np.empty_like(out[0]) if derivatives else None
+        for row, slope in derivatives:
+            out[row] += np.multiply(slope, out[0], out=scratch)
         return out
 
     def _shift(self, jet: np.ndarray, site: int, amount: Dual) -> np.ndarray:

@@ -162,9 +162,10 @@ def _five_point(f, x, h=1e-3):
 
 angles = st.floats(min_value=-1.5, max_value=1.5, allow_nan=False)
 POINTS = 16
+JAX_POINTS = 12
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=qumode_models(), point=st.tuples(angles, angles, angles), seed=st.integers(0, 2**16))
 def test_gradient_agrees_with_central_differences(spec, point, seed) -> None:
     text, tokens = spec
@@ -294,3 +295,27 @@ def test_grid_options_are_checked() -> None:
         with pytest.raises(ConfigurationError) as info:
             make_loss(model, data, name, **options)
         assert info.value.diagnostics[0].code is Code.E0722
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec=qumode_models(), point=st.tuples(angles, angles, angles), seed=st.integers(0, 2**16))
+def test_loss_and_gradient_agree_with_jax_reverse_mode(spec, point, seed) -> None:
+    """tests/train/grid_jax.py: the same discretised likelihood written separately (uncompressed
+    branches for resets), differentiated by jax.value_and_grad."""
+    from grid_jax import nll_and_grad  # tests/train is not a package; conftest puts tests/ on the path
+
+    text, tokens = spec
+    model = hrnnc.parse(text)
+    values = dict(zip(("p0", "p1", "p2"), point))
+    rng = np.random.default_rng(seed)
+    records = []
+    for i in range(2):
+        inputs = [[str(rng.choice(tokens)), [float(rng.uniform(-1, 1))]] for _ in range(int(rng.integers(1, 3)))]
+        outputs = hrnnc.simulate(model, inputs, shots=1, seed=seed + i, params=values, squeezing=0.3,
+                                 grid_points=JAX_POINTS).samples[0]
+        records.append((inputs, [float(v) for v in outputs]))
+    loss, grad = make_loss(model, dataset_from(model, records), "nll", squeezing=0.3, grid_points=JAX_POINTS)(values)
+    half = Grid.for_squeezing(0.3, JAX_POINTS).half_width(0.3)
+    ref_loss, ref_grad = nll_and_grad(model, records, values, 0.3, half, JAX_POINTS)
+    assert loss == pytest.approx(ref_loss, rel=1e-10, abs=1e-12)
+    assert np.allclose(grad, ref_grad, rtol=1e-8, atol=1e-10)
