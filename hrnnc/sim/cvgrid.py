@@ -240,9 +240,9 @@ def contract(psi: np.ndarray, kernel: np.ndarray, site: int) -> np.ndarray:
 
 
 def insert_mode(rest: np.ndarray, mode: np.ndarray, site: int) -> np.ndarray:
-    """``mode ⊗ rest`` with ``mode`` on axis ``site``."""
-    joint = np.multiply.outer(mode, rest)
-    return np.moveaxis(joint, 0, site)
+    """``mode ⊗ rest`` with ``mode`` on axis ``site`` (a contiguous array: later FFTs and products
+    along any axis then need no copies)."""
+    return np.expand_dims(rest, site) * along(mode, site, rest.ndim + 1)
 
 
 def trace_out_bytes(shape: tuple[int, ...], site: int) -> int:

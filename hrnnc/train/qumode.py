@@ -23,7 +23,8 @@ arguments' expressions and ``sin cos exp sqrt``. Renormalising is the only non-l
 instead, each conditioning divides the whole jet by the *constant* ``s_t = ‖K_t ψ‖`` at the
 current ``θ``. The carried ``ψ̃_T(θ) = L(θ) ψ_0 / ∏_t s_t`` is then linear in the initial state,
 ``‖ψ̃_T(θ)‖² = p(y | x; θ) / ∏_t s_t²`` and ``‖ψ̃_T‖ = 1`` at the current ``θ``, so
-``log p = Σ_t log s_t² + log ‖ψ̃_T‖²`` and ``∂ log p = 2 Re⟨ψ̃_T, ∂ψ̃_T⟩ / ‖ψ̃_T‖²``: exact to rounding.
+``log p = Σ_t log s_t² + log ‖ψ̃_T‖²`` and ``∂ log p = 2 Re⟨ψ̃_T, ∂ψ̃_T⟩ / ‖ψ̃_T‖²``: exact to
+rounding.
 
 **Hidden resets.** A ``reset`` traces its mode out, as the simulator's exact densities do: the
 state becomes a mixture ``ρ = Σ_k ψ_k ψ_k†`` held as branches (:mod:`hrnnc.sim.cvgrid`), and the

@@ -136,8 +136,8 @@ def qumode_models(draw: st.DrawFn) -> tuple[str, list[str]]:
     site = st.integers(0, n - 1)
     tokens = []
     for t in range(draw(st.integers(1, 2))):
-        body = [f"phase({draw(st.sampled_from(angles))}) {' '.join(map(str, draw(st.lists(site, min_size=1, max_size=3))))};"
-                for _ in range(draw(st.integers(1, 3)))]
+        edges = [draw(st.lists(site, min_size=1, max_size=3)) for _ in range(draw(st.integers(1, 3)))]
+        body = [f"phase({draw(st.sampled_from(angles))}) {' '.join(map(str, e))};" for e in edges]
         if draw(st.booleans()):
             body.append(f"shift({draw(st.sampled_from(angles))}) {draw(site)};")
         v = draw(site)
@@ -165,19 +165,26 @@ POINTS = 16
 JAX_POINTS = 12
 
 
+def _records(model, tokens, values, seed, points) -> list:
+    """Two random input sequences (token arguments in [−1, 1]), each with outputs sampled by the
+    grid simulator at ``values`` (squeezing 0.3, ``points`` per mode), so they have density there."""
+    rng = np.random.default_rng(seed)
+    records = []
+    for i in range(2):
+        inputs = [[str(rng.choice(tokens)), [float(rng.uniform(-1, 1))]] for _ in range(int(rng.integers(1, 3)))]
+        outputs = hrnnc.simulate(model, inputs, shots=1, seed=seed + i, params=values, squeezing=0.3,
+                                 grid_points=points).samples[0]
+        records.append((inputs, [float(v) for v in outputs]))
+    return records
+
+
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=qumode_models(), point=st.tuples(angles, angles, angles), seed=st.integers(0, 2**16))
 def test_gradient_agrees_with_central_differences(spec, point, seed) -> None:
     text, tokens = spec
     model = hrnnc.parse(text)
     values = dict(zip(("p0", "p1", "p2"), point))
-    rng = np.random.default_rng(seed)
-    records = []
-    for i in range(2):
-        inputs = [[str(rng.choice(tokens)), [float(rng.uniform(-1, 1))]] for _ in range(int(rng.integers(1, 3)))]
-        outputs = hrnnc.simulate(model, inputs, shots=1, seed=seed + i, params=values, squeezing=0.3,
-                                 grid_points=POINTS).samples[0]
-        records.append((inputs, list(outputs)))
+    records = _records(model, tokens, values, seed, POINTS)
     loss = make_loss(model, dataset_from(model, records), "nll", squeezing=0.3, grid_points=POINTS)
     _, grad = loss(values)
     for i, name in enumerate(loss.names):
@@ -282,7 +289,8 @@ def test_a_too_large_hidden_mixture_is_e0724_at_the_reset(monkeypatch) -> None:
     with pytest.raises(TrainingError) as info:
         loss({"g": 0.9})
     diag = info.value.diagnostics[0]
-    assert diag.code is Code.E0724 and diag.span is not None and diag.span.start_line_col[0] == 2 and "--loss mmd" in diag.message
+    assert diag.code is Code.E0724 and "--loss mmd" in diag.message
+    assert diag.span is not None and diag.span.start_line_col[0] == 2
 
 
 def test_grid_options_are_checked() -> None:
@@ -307,13 +315,7 @@ def test_loss_and_gradient_agree_with_jax_reverse_mode(spec, point, seed) -> Non
     text, tokens = spec
     model = hrnnc.parse(text)
     values = dict(zip(("p0", "p1", "p2"), point))
-    rng = np.random.default_rng(seed)
-    records = []
-    for i in range(2):
-        inputs = [[str(rng.choice(tokens)), [float(rng.uniform(-1, 1))]] for _ in range(int(rng.integers(1, 3)))]
-        outputs = hrnnc.simulate(model, inputs, shots=1, seed=seed + i, params=values, squeezing=0.3,
-                                 grid_points=JAX_POINTS).samples[0]
-        records.append((inputs, [float(v) for v in outputs]))
+    records = _records(model, tokens, values, seed, JAX_POINTS)
     loss, grad = make_loss(model, dataset_from(model, records), "nll", squeezing=0.3, grid_points=JAX_POINTS)(values)
     half = Grid.for_squeezing(0.3, JAX_POINTS).half_width(0.3)
     ref_loss, ref_grad = nll_and_grad(model, records, values, 0.3, half, JAX_POINTS)
