@@ -65,7 +65,8 @@ def run_baseline(config: Mapping[str, Any], seed: int) -> dict[str, Any]:
     result = train_baseline(
         encoding, splits["train"].records, splits["validation"].records, splits["test"].records,
         BaselineConfig(cell=config["model"], latent=config["latent"], epochs=config["epochs"],
-                       batch=config.get("batch", 64), learning_rate=config.get("lr", 1e-2), seed=seed))
+                       batch=config.get("batch", 64), learning_rate=config.get("lr", 1e-2),
+                       patience=config.get("patience", 30), seed=seed))
     optimal = splits["test"].optimal_nll
     return {"test_nll": result.test_nll, "validation_nll": result.validation_nll,
             "train_nll": result.train_nll, "optimal_test_nll": optimal,
