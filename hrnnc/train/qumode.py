@@ -231,12 +231,14 @@ class GridWalker:
         """Why ``y`` lies outside the outcome window of the grid (empty when inside)."""
         if op.basis == "p":
             low, high, what = -math.pi / self.dq, math.pi / self.dq, "momentum"
+            widen = "more --grid-points (the window is ±π·points/(2·extent))"
         else:
             low, high, what = float(self.q[0]), float(self.q[0]) + self.q.shape[0] * self.dq, "position"
+            widen = "a larger --extent (the window is [−extent, extent))"
         if low <= y < high:
             return ""
         return (f"{y!r} lies outside the grid's {what} window [{low:.6g}, {high:.6g}), where the discretised "
-                "model has no density; widen the grid (--grid-points, --extent)")
+                f"model has no density; widen it with {widen}")
 
     def _condition(self, jet: np.ndarray, op: Homodyne, y: float) -> tuple[np.ndarray, float]:
         """The other modes' jet given ``y`` (divided by ``s_t``), and the conditional density ``s_t²``."""
