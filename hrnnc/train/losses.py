@@ -137,31 +137,34 @@ class NegativeLogLikelihood(Loss):
     """Mean ``-log P(outputs | inputs)`` over the (weighted) records."""
 
     def _walkers(self, values: Mapping[str, float]) -> Callable[[tuple[InputToken, ...]], Any]:
-        """The walker of each input sequence at ``values`` (built once per sequence)."""
+        """Builds the walker of an input sequence at ``values``."""
         lower = self._ops(values)
-        walkers: dict[tuple[InputToken, ...], BranchWalker] = {}
-
-        def walker(inputs: tuple[InputToken, ...]) -> BranchWalker:
-            if inputs not in walkers:
-                walkers[inputs] = self._walker(lower(inputs))
-            return walkers[inputs]
-
-        return walker
+        return lambda inputs: self._walker(lower(inputs))
 
     def _impossible(self, record: Record, result: Any) -> TrainingError:
         return _zero_probability(record, self.model, result.impossible_at)
 
     def per_record(self, values: Mapping[str, float], index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``log P`` of each record at ``index`` and the gradients (rows)."""
-        walker = self._walkers(values)
+        build = self._walkers(values)
         logs = np.empty(len(index))
         grads = np.empty((len(index), len(self.names)))
+        groups: dict[tuple[InputToken, ...], list[int]] = {}
         for row, i in enumerate(index):
-            record = self.data.records[int(i)]
-            result = walker(record.inputs).log_prob(record.outputs)
-            if math.isinf(result.log_prob):
-                raise self._impossible(record, result)
-            logs[row], grads[row] = result.log_prob, result.grad
+            groups.setdefault(self.data.records[int(i)].inputs, []).append(row)
+        first_impossible: tuple[int, Record, Any] | None = None
+        for inputs, rows in groups.items():  # one walker alive at a time (a qumode one holds grids)
+            walker = build(inputs)
+            for row in rows:
+                record = self.data.records[int(index[row])]
+                result = walker.log_prob(record.outputs)
+                if math.isinf(result.log_prob):
+                    if first_impossible is None or row < first_impossible[0]:
+                        first_impossible = (row, record, result)
+                    break
+                logs[row], grads[row] = result.log_prob, result.grad
+        if first_impossible is not None:  # the first in the data's order, as a reader expects
+            raise self._impossible(*first_impossible[1:])
         return logs, grads
 
     def __call__(self, values: Mapping[str, float], index: np.ndarray | None = None,
@@ -275,13 +278,10 @@ class QumodeNegativeLogLikelihood(NegativeLogLikelihood):
         from hrnnc.train.qumode import GridWalker
 
         bindings = dual_bindings(self.model, self.names, values)
-        walkers: dict[tuple[InputToken, ...], GridWalker] = {}
 
         def walker(inputs: tuple[InputToken, ...]) -> GridWalker:
-            if inputs not in walkers:
-                ops = lower_qumode_run(self.model, inputs, bindings=bindings)
-                walkers[inputs] = GridWalker(ops, self.model.size, self.squeezing, self.grid, len(self.names))
-            return walkers[inputs]
+            ops = lower_qumode_run(self.model, inputs, bindings=bindings)
+            return GridWalker(ops, self.model.size, self.squeezing, self.grid, len(self.names))
 
         return walker
 
