@@ -355,12 +355,13 @@ def cmd_train(args: argparse.Namespace) -> int:
     model = load(args.file)
     kernel = Kernel(args.kernel or ("polynomial" if model.kind.value == "qumodes" else "gaussian"),
                     args.bandwidth, args.degree)
+    grid = {"squeezing": args.squeezing, "grid_points": args.grid_points, "extent": args.extent}
     options = TrainOptions(args.loss, args.epochs, args.batch, args.lr, args.seed, args.validation, args.patience,
-                           kernel)
+                           kernel, **grid)
     _require_clean(model)
     data = load_data(args.data, model)
     if args.report:
-        report = trainability(model, data, args.samples, args.seed, args.loss, kernel)
+        report = trainability(model, data, args.samples, args.seed, args.loss, kernel, **grid)
         text = json.dumps(report.to_json(), indent=2) if args.report == "json" else report.to_text()
         emit_text(text, None)
         return EXIT_OK
@@ -604,6 +605,11 @@ def build_parser(with_targets: bool = True) -> tuple[argparse.ArgumentParser, di
                    help="print a trainability report (gradient statistics over random initialisations) "
                         "instead of training")
     p.add_argument("--samples", type=_positive_int, default=20, help="initialisations of --report (default 20)")
+    p.add_argument("--squeezing", type=_finite_float, metavar="R", help="qumode momentum squeezing r (as simulate)")
+    p.add_argument("--grid-points", type=_positive_int, metavar="P", help="qumode NLL: grid points per mode "
+                   "(default 128)")
+    p.add_argument("--extent", type=_finite_float, metavar="X", help="qumode NLL: grid half-width (default: from "
+                   "the squeezing)")
     add_param_options(p)
 
     from hrnnc.experiments.cli import add_parsers as add_experiment_parsers

@@ -177,6 +177,7 @@ class Code(enum.Enum):
     E0721 = ("E0721", "loss is not finite")
     E0722 = ("E0722", "invalid training option")
     E0723 = ("E0723", "loss not available for this model")
+    E0724 = ("E0724", "a hidden reset's mixture is too large for the exact qumode likelihood")
     # E08xx: tasks and experiments
     E0801 = ("E0801", "invalid task size")
     E0802 = ("E0802", "task or experiment too large")

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, Union
 
 import numpy as np
 
@@ -54,7 +54,7 @@ from hrnnc.sim.result import COARSE_POINTS, OutputDensity
 
 if TYPE_CHECKING:
     from hrnnc.diagnostics import Span
-    from hrnnc.ir import Model
+    from hrnnc.ir import Bindings, Model
 
 DENSITY_PAD = 8
 """Outcome densities are tabulated on a grid this many times finer than the FFT grid."""
@@ -69,18 +69,25 @@ every later operation on the branches takes minutes, and sampling is the better 
 
 
 @dataclass(frozen=True)
-class _Phases:
-    terms: tuple[tuple[tuple[int, ...], float], ...]
+class PhaseBlock:
+    """``exp(i Σ angle·∏_{j∈sites} q_j)``: consecutive phase gates merged."""
+
+    terms: tuple[tuple[tuple[int, ...], Any], ...]
+    """``(sites, angle)`` pairs; angles are floats, or duals when lowered for training."""
 
 
 @dataclass(frozen=True)
-class _Shift:
+class Translation:
+    """``shift(amount) site``."""
+
     site: int
-    amount: float
+    amount: Any
 
 
 @dataclass(frozen=True)
-class _Homodyne:
+class Homodyne:
+    """A homodyne of ``site`` and the re-preparation after it (a ``reset`` is an unrecorded one)."""
+
     site: int
     basis: str
     """``"q"`` or ``"p"``."""
@@ -90,27 +97,33 @@ class _Homodyne:
     """The statement's source span, for diagnostics."""
 
 
-_Op = Union[_Phases, _Shift, _Homodyne]
+GridOp = Union[PhaseBlock, Translation, Homodyne]
 
 
-def lower_qumode_run(model: Model, tokens: str | Iterable[str],
-                     params: Mapping[str, float] | None = None) -> tuple[_Op, ...]:
-    """The run as phase blocks, shifts and homodynes (stabilizers lowered), in time order."""
+def lower_qumode_run(model: Model, tokens: str | Iterable[Any],
+                     params: Mapping[str, float] | None = None, bindings: Bindings[Any] | None = None
+                     ) -> tuple[GridOp, ...]:
+    """The run as phase blocks, shifts and homodynes (stabilizers lowered), in time order.
+
+    ``bindings`` evaluates angles and amounts in another arithmetic (the training's dual
+    numbers, :func:`hrnnc.train.dual.dual_bindings`); by default they are floats at ``params``.
+    """
     if model.kind is not RegisterKind.QUMODES:
         raise ValueError(f"model '{model.name}' has qubits; use hrnnc.sim.qubit")
-    bindings = float_bindings(model, params)
-    ops: list[_Op] = []
+    if bindings is None:
+        bindings = float_bindings(model, params)
+    ops: list[GridOp] = []
     pending: list[tuple[tuple[int, ...], float]] = []
 
     def flush() -> None:
         if pending:
-            ops.append(_Phases(tuple(pending)))
+            ops.append(PhaseBlock(tuple(pending)))
             pending.clear()
 
     for step in unroll_steps(model, tokens):
         args = dict(step.args)
 
-        def value(expr: Expr) -> float:
+        def value(expr: Expr) -> Any:
             return bindings(expr, args)
 
         for stmt in step.cell.body:
@@ -121,16 +134,16 @@ def lower_qumode_run(model: Model, tokens: str | Iterable[str],
                 weights = [(e.indices, value(e.weight)) for e in stmt.edges]
                 pending.extend((s, -w) for s, w in weights)
                 flush()
-                ops.append(_Homodyne(stmt.vertex.index, "p"))
+                ops.append(Homodyne(stmt.vertex.index, "p"))
                 pending.extend(weights)
                 continue
             flush()
             if isinstance(stmt, Shift):
-                ops.append(_Shift(stmt.site.index, value(stmt.amount)))
+                ops.append(Translation(stmt.site.index, value(stmt.amount)))
             elif isinstance(stmt, Measure):
-                ops.append(_Homodyne(stmt.site.index, "q" if stmt.basis is Basis.Q else "p"))
+                ops.append(Homodyne(stmt.site.index, "q" if stmt.basis is Basis.Q else "p"))
             elif isinstance(stmt, Reset):
-                ops.append(_Homodyne(stmt.site.index, "p", recorded=False, reset=True, span=stmt.span))
+                ops.append(Homodyne(stmt.site.index, "p", recorded=False, reset=True, span=stmt.span))
     flush()
     return tuple(ops)
 
@@ -163,25 +176,25 @@ class _State:
         other.psi = self.psi.copy()
         return other
 
-    def phase_factor(self, op: _Phases) -> np.ndarray:
+    def phase_factor(self, op: PhaseBlock) -> np.ndarray:
         with np.errstate(over="ignore", invalid="ignore"):
             exponent = cvgrid.phase_exponent(self.q, list(op.terms), self.n)
         cvgrid.require_finite(exponent)
         return np.exp(1j * exponent)
 
-    def unitary(self, op: _Op, factor: np.ndarray | None = None) -> None:
-        if isinstance(op, _Phases):
+    def unitary(self, op: GridOp, factor: np.ndarray | None = None) -> None:
+        if isinstance(op, PhaseBlock):
             self.psi = self.psi * (self.phase_factor(op) if factor is None else factor)
-        elif isinstance(op, _Shift):
+        elif isinstance(op, Translation):
             self.psi = cvgrid.apply_shift(self.psi, self.k, op.site + 1, op.amount)
 
-    def density(self, op: _Homodyne) -> tuple[np.ndarray, np.ndarray]:
+    def density(self, op: Homodyne) -> tuple[np.ndarray, np.ndarray]:
         """The outcome density of ``op``: for a mixture, the average over its branches."""
         if op.basis == "p":
             return cvgrid.p_density(self.psi, self.q, op.site + 1, DENSITY_PAD, batch=1)
         return cvgrid.q_density(self.psi, self.q, op.site + 1, DENSITY_PAD, batch=1)
 
-    def collapse(self, op: _Homodyne, y: float) -> None:
+    def collapse(self, op: Homodyne, y: float) -> None:
         """Condition on outcome ``y`` and re-prepare the measured mode.
 
         For a mixture the branches' norms after conditioning are their posterior weights,
@@ -195,7 +208,7 @@ class _State:
         self.psi = cvgrid.insert_mode(rest, mode, op.site + 1)
         cvgrid.normalize(self.psi, self.dq, batch=1)
 
-    def trace_out(self, op: _Homodyne, pure: bool = False) -> None:
+    def trace_out(self, op: Homodyne, pure: bool = False) -> None:
         """``reset``: trace the mode out (the mixture over its hidden outcome), re-prepare it.
 
         Args:
@@ -264,13 +277,13 @@ def final_wavefunction(
     """
     ops = lower_qumode_run(model, tokens, params)
     values = [float(y) for y in (outcomes or ())]
-    recorded = sum(1 for op in ops if isinstance(op, _Homodyne) and op.recorded)
+    recorded = sum(1 for op in ops if isinstance(op, Homodyne) and op.recorded)
     if len(values) != recorded:
         raise ValueError(f"the run measures {recorded} time(s); got {len(values)} outcome(s)")
     state = _start(model, squeezing, grid)
     it = iter(values)
     for op in ops:
-        if not isinstance(op, _Homodyne):
+        if not isinstance(op, Homodyne):
             state.unitary(op)
         elif op.recorded:
             state.collapse(op, next(it))
@@ -309,7 +322,7 @@ def outcome_density(
     state = _start(model, squeezing, grid)
     it = iter([float(y) for y in outcomes])
     for op in ops:
-        if not isinstance(op, _Homodyne):
+        if not isinstance(op, Homodyne):
             state.unitary(op)
             continue
         if not op.recorded:
@@ -350,22 +363,22 @@ def sample(
     if shots < 0:
         raise ValueError("shots must be non-negative")
     ops = lower_qumode_run(model, tokens, params)
-    m = sum(1 for op in ops if isinstance(op, _Homodyne) and op.recorded)
+    m = sum(1 for op in ops if isinstance(op, Homodyne) and op.recorded)
     rng = np.random.default_rng(seed)
     start = _start(model, squeezing, grid)
-    first = next((i for i, op in enumerate(ops) if isinstance(op, _Homodyne)), len(ops))
+    first = next((i for i, op in enumerate(ops) if isinstance(op, Homodyne)), len(ops))
     for op in ops[:first]:
         start.unitary(op)
     out = np.empty((shots, m))
     head = ops[first] if first < len(ops) else None
-    shared = start.density(head) if isinstance(head, _Homodyne) else None  # identical for every shot
+    shared = start.density(head) if isinstance(head, Homodyne) else None  # identical for every shot
     factors = _phase_cache(start, ops[first:], first)
     with Progress("sampling", progress) as bar:
         for shot in range(shots):
             state = start.copy()
             col = 0
             for i, op in enumerate(ops[first:], first):
-                if not isinstance(op, _Homodyne):
+                if not isinstance(op, Homodyne):
                     state.unitary(op, factors.get(i))
                     continue
                 y = _draw(rng, *(shared if i == first and shared is not None else state.density(op)))
@@ -377,12 +390,12 @@ def sample(
     return out
 
 
-def _phase_cache(state: _State, ops: Sequence[_Op], offset: int) -> dict[int, np.ndarray]:
+def _phase_cache(state: _State, ops: Sequence[GridOp], offset: int) -> dict[int, np.ndarray]:
     """``exp(i f)`` of the phase blocks every shot applies, within :data:`PHASE_CACHE_BYTES`."""
     cache: dict[int, np.ndarray] = {}
     used = 0
     for i, op in enumerate(ops, offset):
-        if isinstance(op, _Phases) and used + state.psi.nbytes <= PHASE_CACHE_BYTES:
+        if isinstance(op, PhaseBlock) and used + state.psi.nbytes <= PHASE_CACHE_BYTES:
             cache[i] = state.phase_factor(op)
             used += state.psi.nbytes
     return cache
@@ -418,7 +431,7 @@ def output_densities(
     used: list[float] = []
     table: list[OutputDensity] = []
     for op in ops:
-        if not isinstance(op, _Homodyne):
+        if not isinstance(op, Homodyne):
             state.unitary(op)
             continue
         if not op.recorded:
@@ -445,5 +458,5 @@ def _coarse(name: str, values: np.ndarray, dens: np.ndarray, points: int) -> Out
     return OutputDensity(name, tuple(float(v) for v in grid), tuple(float(d) for d in coarse), mean, std)
 
 
-__all__ = ["DENSITY_PAD", "Grid", "final_wavefunction", "lower_qumode_run", "outcome_density",
-           "output_densities", "sample"]
+__all__ = ["DENSITY_PAD", "Grid", "GridOp", "Homodyne", "PhaseBlock", "Translation", "final_wavefunction",
+           "lower_qumode_run", "outcome_density", "output_densities", "sample"]

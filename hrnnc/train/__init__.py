@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from hrnnc.train.loop import Epoch, TrainResult
 
 _LAZY = {"Kernel": "losses", "MaximumMeanDiscrepancy": "losses", "NegativeLogLikelihood": "losses",
+         "QumodeNegativeLogLikelihood": "losses",
          "make_loss": "losses", "Epoch": "loop", "TrainOptions": "loop", "TrainResult": "loop", "fit": "loop",
          "TrainabilityReport": "report", "trainability": "report"}
 """Names loaded on first use, so that ``import hrnnc`` (which exposes :func:`train`) stays light."""
@@ -33,8 +34,9 @@ def train(model: Model | str | Path, data: Dataset | str | Iterable[Any], *, los
           epochs: int = 100, batch: int | None = None, lr: float = 0.05, seed: int = 0, validation: float = 0.2,
           patience: int = 20, kernel: str | None = None, bandwidth: float = 1.0, degree: int = 2,
           params: Mapping[str, float] | None = None, progress: bool = False,
-          on_epoch: Callable[[Epoch], None] | None = None) -> TrainResult:
-    """Fit every param of a qubit model to sequence data.
+          on_epoch: Callable[[Epoch], None] | None = None, squeezing: float | None = None,
+          grid_points: int | None = None, extent: float | None = None) -> TrainResult:
+    """Fit every param of a model to sequence data.
 
     Args:
         model: A model, or its text or path.
@@ -43,6 +45,8 @@ def train(model: Model | str | Path, data: Dataset | str | Iterable[Any], *, los
         loss: ``nll`` (exact negative log-likelihood) or ``mmd`` (with ``kernel``: ``gaussian``
             or ``polynomial``; by default Gaussian for qubits, polynomial for qumodes).
         params: Initial values overriding the file's.
+        squeezing: Qumode models: ``r`` of every preparation (default: the simulator's).
+        grid_points, extent: Qumode NLL: the position grid (defaults: the simulator's).
         Other arguments: see :class:`~hrnnc.train.loop.TrainOptions` and :class:`Kernel`.
 
     Returns:
@@ -63,9 +67,9 @@ def train(model: Model | str | Path, data: Dataset | str | Iterable[Any], *, los
     model = as_model(model)
     _require_clean(model)
     chosen = Kernel(kernel or ("polynomial" if model.kind.value == "qumodes" else "gaussian"), bandwidth, degree)
-    options = TrainOptions(loss, epochs, batch, lr, seed, validation, patience, chosen)
+    options = TrainOptions(loss, epochs, batch, lr, seed, validation, patience, chosen, squeezing, grid_points, extent)
     return fit(model, dataset_from(model, data), options, params, progress=progress, on_epoch=on_epoch)
 
 
-__all__ = ["Epoch", "Kernel", "MaximumMeanDiscrepancy", "NegativeLogLikelihood", "TrainOptions", "TrainResult",
-           "TrainabilityReport", "fit", "make_loss", "train", "trainability"]
+__all__ = ["Epoch", "Kernel", "MaximumMeanDiscrepancy", "NegativeLogLikelihood", "QumodeNegativeLogLikelihood",
+           "TrainOptions", "TrainResult", "TrainabilityReport", "fit", "make_loss", "train", "trainability"]

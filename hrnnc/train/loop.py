@@ -54,6 +54,12 @@ class TrainOptions:
     """Epochs without a validation improvement before stopping early (0: never stop early)."""
     kernel: Kernel | None = None
     """Kernel of the MMD loss (None: Gaussian for qubits, polynomial of degree 2 for qumodes)."""
+    squeezing: float | None = None
+    """Qumode models: ``r`` of every preparation (None: the simulator's default)."""
+    grid_points: int | None = None
+    """Qumode NLL: grid points per mode (None: the simulator's default)."""
+    extent: float | None = None
+    """Qumode NLL: half-width of the position window (None: chosen from the squeezing)."""
 
     def __post_init__(self) -> None:
         problems = []
@@ -194,7 +200,8 @@ def fit(model: Model, data: Dataset, options: TrainOptions | None = None,
             model does not support.
     """
     options = options or TrainOptions()
-    loss = make_loss(model, data, options.loss, options.kernel)
+    loss = make_loss(model, data, options.loss, options.kernel, squeezing=options.squeezing,
+                     grid_points=options.grid_points, extent=options.extent)
     start = resolve_params(model, params)
     names = loss.names
     vector = np.array([start[n] for n in names], dtype=float)

@@ -136,21 +136,35 @@ def _zero_probability(record: Record, model: Model, output: int | None) -> Train
 class NegativeLogLikelihood(Loss):
     """Mean ``-log P(outputs | inputs)`` over the (weighted) records."""
 
+    def _walkers(self, values: Mapping[str, float]) -> Callable[[tuple[InputToken, ...]], Any]:
+        """Builds the walker of an input sequence at ``values``."""
+        lower = self._ops(values)
+        return lambda inputs: self._walker(lower(inputs))
+
+    def _impossible(self, record: Record, result: Any) -> TrainingError:
+        return _zero_probability(record, self.model, result.impossible_at)
+
     def per_record(self, values: Mapping[str, float], index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``log P`` of each record at ``index`` and the gradients (rows)."""
-        lower = self._ops(values)
+        build = self._walkers(values)
         logs = np.empty(len(index))
         grads = np.empty((len(index), len(self.names)))
-        walkers: dict[tuple[InputToken, ...], BranchWalker] = {}
+        groups: dict[tuple[InputToken, ...], list[int]] = {}
         for row, i in enumerate(index):
-            record = self.data.records[int(i)]
-            walker = walkers.get(record.inputs)
-            if walker is None:
-                walker = walkers[record.inputs] = self._walker(lower(record.inputs))
-            result = walker.log_prob([int(v) for v in record.outputs])
-            if math.isinf(result.log_prob):
-                raise _zero_probability(record, self.model, result.impossible_at)
-            logs[row], grads[row] = result.log_prob, result.grad
+            groups.setdefault(self.data.records[int(i)].inputs, []).append(row)
+        first_impossible: tuple[int, Record, Any] | None = None
+        for inputs, rows in groups.items():  # one walker alive at a time (a qumode one holds grids)
+            walker = build(inputs)
+            for row in rows:
+                record = self.data.records[int(index[row])]
+                result = walker.log_prob(record.outputs)
+                if math.isinf(result.log_prob):
+                    if first_impossible is None or row < first_impossible[0]:
+                        first_impossible = (row, record, result)
+                    break
+                logs[row], grads[row] = result.log_prob, result.grad
+        if first_impossible is not None:  # the first in the data's order, as a reader expects
+            raise self._impossible(*first_impossible[1:])
         return logs, grads
 
     def __call__(self, values: Mapping[str, float], index: np.ndarray | None = None,
@@ -219,9 +233,66 @@ def _unsupported(model: Model, loss: str) -> str:
     if model.kind is RegisterKind.QUBITS:
         return f"{loss} is not available for qubit model '{model.name}'"
     if loss == "NegativeLogLikelihood":
-        return (f"model '{model.name}' has qumodes: the exact likelihood is implemented for qubit models; "
-                "train qumode models with --loss mmd --kernel polynomial")
+        return (f"model '{model.name}' has qumodes: NegativeLogLikelihood is the qubit likelihood; use "
+                "QumodeNegativeLogLikelihood (make_loss(model, data, 'nll') picks it)")
     return f"model '{model.name}' has qumodes: use --loss mmd --kernel polynomial (exact moments, docs/semantics.md §10)"
+
+
+MAX_GRID_MODES = 3
+"""Most modes the grid likelihood takes (``points^n`` amplitudes per derivative)."""
+
+
+class QumodeNegativeLogLikelihood(NegativeLogLikelihood):
+    """Mean ``-log p(outputs | inputs)`` of a qumode model with at most :data:`MAX_GRID_MODES` modes:
+    the product of the conditional homodyne densities along each record's own branch on the grid
+    simulator's position grid, with its exact gradient (:mod:`.qumode`, forward mode).
+
+    Args:
+        squeezing: ``r`` of every preparation (the simulator's default unless given); data from
+            ``hrnnc simulate --squeezing R`` want the same ``R``.
+        grid_points: Grid points per mode (default 128, as the simulator).
+        extent: Half-width of the position window (default: chosen from the squeezing, as the simulator).
+    """
+
+    kinds = frozenset({RegisterKind.QUMODES})
+
+    def __init__(self, model: Model, data: Dataset, squeezing: float | None = None, grid_points: int | None = None,
+                 extent: float | None = None):
+        super().__init__(model, data)
+        if model.size > MAX_GRID_MODES:
+            raise TrainingError([error(Code.E0723, f"model '{model.name}' has {model.size} qumodes: the exact "
+                                                   f"likelihood runs on the position grid, for at most "
+                                                   f"{MAX_GRID_MODES} modes; train with --loss mmd --kernel "
+                                                   "polynomial (exact moments for any number of modes)")])
+        from hrnnc.sim.cvgrid import Grid, check_squeezing
+        from hrnnc.sim.conventions import DEFAULT_SQUEEZING
+
+        try:
+            self.squeezing = check_squeezing(DEFAULT_SQUEEZING if squeezing is None else squeezing)
+            self.grid = Grid.for_squeezing(self.squeezing, grid_points, extent)
+        except ValueError as exc:
+            raise ConfigurationError([error(Code.E0722, str(exc))]) from None
+
+    def _walkers(self, values: Mapping[str, float]) -> Callable[[tuple[InputToken, ...]], Any]:
+        from hrnnc.sim.qumode import lower_qumode_run
+        from hrnnc.train.qumode import GridWalker
+
+        bindings = dual_bindings(self.model, self.names, values)
+
+        def walker(inputs: tuple[InputToken, ...]) -> GridWalker:
+            ops = lower_qumode_run(self.model, inputs, bindings=bindings)
+            return GridWalker(ops, self.model.size, self.squeezing, self.grid, len(self.names))
+
+        return walker
+
+    def _impossible(self, record: Record, result: Any) -> TrainingError:
+        where = f"line {record.line}" if record.line else "a record"
+        t = result.impossible_at
+        return TrainingError([error(
+            Code.E0720, f"the sequence at {where} has density zero under model '{self.model.name}' on the grid: "
+                        f"output {t + 1} ({record.outputs[t]!r}) is impossible there: {result.reason}; inputs "
+                        f"'{record.input_text()}'. Its negative log-likelihood is infinite. Train with --loss mmd, "
+                        "or start from other param values")])
 
 
 class QumodeMMD(Loss):
@@ -232,9 +303,10 @@ class QumodeMMD(Loss):
 
     kinds = frozenset({RegisterKind.QUMODES})
 
-    def __init__(self, model: Model, data: Dataset, kernel: Kernel | None = None):
+    def __init__(self, model: Model, data: Dataset, kernel: Kernel | None = None, squeezing: float | None = None):
         super().__init__(model, data)
         self.kernel = kernel or Kernel("polynomial")
+        self.squeezing = squeezing
         if self.kernel.name != "polynomial":
             raise TrainingError([error(Code.E0723, f"qumode model '{model.name}': the exact MMD needs the "
                                                    "polynomial kernel (--kernel polynomial); a Gaussian kernel "
@@ -251,29 +323,41 @@ class QumodeMMD(Loss):
             record = self.data.records[int(i)]
             inputs = [name if not args else [name, list(args)] for name, args in record.inputs]
             pairs.append((inputs, list(record.outputs)))
+        options = {} if self.squeezing is None else {"squeezing": self.squeezing}
         result = mmd(self.model, pairs, degree=self.kernel.degree, offset=1.0, params=values, gradient=True,
-                     weights=list(weights))
+                     weights=list(weights), **options)
         return float(result.value), np.array([result.gradient[name] for name in self.names], dtype=float)
 
 
-def make_loss(model: Model, data: Dataset, loss: str = "nll", kernel: Kernel | None = None) -> Loss:
+def make_loss(model: Model, data: Dataset, loss: str = "nll", kernel: Kernel | None = None, *,
+              squeezing: float | None = None, grid_points: int | None = None, extent: float | None = None) -> Loss:
     """The loss named ``nll`` or ``mmd``.
 
     ``kernel`` defaults to the Gaussian kernel for qubit models and to the polynomial kernel
-    of degree 2 for qumode models.
+    of degree 2 for qumode models. ``squeezing`` (both qumode losses), ``grid_points`` and
+    ``extent`` (the qumode NLL's grid) apply to qumode models only.
 
     Raises:
-        ConfigurationError: Another name (E0722).
+        ConfigurationError: Another name, or qumode options for a qubit model or out of range (E0722).
         TrainingError: The model cannot be trained with it (E0723).
     """
+    grid_options = {"squeezing": squeezing, "grid_points": grid_points, "extent": extent}
+    if model.kind is RegisterKind.QUBITS and any(v is not None for v in grid_options.values()):
+        given = ", ".join(f"--{k.replace('_', '-')}" for k, v in grid_options.items() if v is not None)
+        raise ConfigurationError([error(Code.E0722, f"{given} applies to qumode models; '{model.name}' has qubits")])
     if loss == "nll":
+        if model.kind is RegisterKind.QUMODES:
+            return QumodeNegativeLogLikelihood(model, data, squeezing, grid_points, extent)
         return NegativeLogLikelihood(model, data)
     if loss == "mmd":
+        if grid_points is not None or extent is not None:
+            raise ConfigurationError([error(Code.E0722, "--grid-points and --extent set the grid of --loss nll; the "
+                                                        "qumode MMD uses exact moments, without a grid")])
         if model.kind is RegisterKind.QUMODES:
-            return QumodeMMD(model, data, kernel or Kernel("polynomial"))
+            return QumodeMMD(model, data, kernel or Kernel("polynomial"), squeezing)
         return MaximumMeanDiscrepancy(model, data, kernel or Kernel("gaussian"))
     raise ConfigurationError([error(Code.E0722, f"unknown loss {loss!r}; choose nll or mmd")])
 
 
-__all__ = ["KERNELS", "MAX_MMD_OUTCOMES", "Kernel", "Loss", "MaximumMeanDiscrepancy", "NegativeLogLikelihood",
-           "QumodeMMD", "make_loss"]
+__all__ = ["KERNELS", "MAX_GRID_MODES", "MAX_MMD_OUTCOMES", "Kernel", "Loss", "MaximumMeanDiscrepancy",
+           "NegativeLogLikelihood", "QumodeMMD", "QumodeNegativeLogLikelihood", "make_loss"]

@@ -55,14 +55,16 @@ class TrainabilityReport:
 
 
 def trainability(model: Model, data: Dataset, samples: int = 20, seed: int = 0, loss: str = "nll",
-                 kernel: Kernel | None = None) -> TrainabilityReport:
-    """Gradient norms and their variance over ``samples`` random initialisations."""
+                 kernel: Kernel | None = None, **grid: Any) -> TrainabilityReport:
+    """Gradient norms and their variance over ``samples`` random initialisations.
+
+    ``grid`` passes ``squeezing``, ``grid_points`` and ``extent`` to :func:`make_loss` (qumode models)."""
     from hrnnc.api import check
     from hrnnc.passes.analysis.lie_closure import CLOSURE
 
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 2:
         raise TrainingError([error(Code.E0722, f"the report needs at least 2 samples, not {samples!r}")])
-    objective = make_loss(model, data, loss, kernel)
+    objective = make_loss(model, data, loss, kernel, **grid)
     rng = np.random.default_rng(seed)
     grads, skipped = [], 0
     for _ in range(samples):

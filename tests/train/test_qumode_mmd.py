@@ -67,10 +67,21 @@ def test_training_matches_the_data_means() -> None:
     assert result.params["g"] == pytest.approx(ybar / (math.exp(2 * R) / 2 + zbar ** 2), abs=2e-3)
 
 
-def test_qumode_nll_and_gaussian_mmd_are_clear_errors() -> None:
+def test_gaussian_mmd_is_a_clear_error() -> None:
+    """The Gaussian kernel depends on every moment (the qumode NLL is tests/train/test_qumode_nll.py)."""
     model = hrnnc.parse(MODEL)
     data = dataset_from(model, DATA)
-    for loss, kernel in (("nll", None), ("mmd", Kernel("gaussian"))):
-        with pytest.raises(TrainingError) as info:
-            make_loss(model, data, loss, kernel)
-        assert info.value.diagnostics[0].code is Code.E0723
+    with pytest.raises(TrainingError) as info:
+        make_loss(model, data, "mmd", Kernel("gaussian"))
+    assert info.value.diagnostics[0].code is Code.E0723
+
+
+def test_squeezing_reaches_the_moment_simulator() -> None:
+    """At squeezing r the degree-1 MMD is (E[y] − ȳ)² + (E[z] − z̄)² with E[y] = g (e^{2r}/2 + t²)."""
+    model = hrnnc.parse(MODEL)
+    r, g, t = 0.3, 0.45, 0.25
+    loss = make_loss(model, dataset_from(model, DATA), "mmd", Kernel("polynomial", degree=1), squeezing=r)
+    ybar = np.mean([y for _, (y, _) in DATA])
+    zbar = np.mean([z for _, (_, z) in DATA])
+    expected = (g * (math.exp(2 * r) / 2 + t * t) - ybar) ** 2 + (t - zbar) ** 2
+    assert loss({"g": g, "t": t})[0] == pytest.approx(expected, rel=1e-10)

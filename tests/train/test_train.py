@@ -152,11 +152,17 @@ def test_options_are_checked() -> None:
         assert info.value.diagnostics[0].code is Code.E0722
 
 
-def test_qumode_training_is_a_clear_error() -> None:
+def test_qumode_nll_trains_a_three_mode_example() -> None:
+    """The grid likelihood (tests/train/test_qumode_nll.py) drives hrnnc.train for a 3-mode model: the
+    training loss after each epoch is the NLL at that epoch's params, recomputed independently."""
+    from hrnnc.train.losses import make_loss
+
     model = hrnnc.parse(ROOT / "examples/cubic_modes.hrnn")
-    with pytest.raises(TrainingError) as info:
-        hrnnc.train(model, [("read", [0.1, 0.2])])
-    assert info.value.diagnostics[0].code is Code.E0723
+    data = [("a b read", [0.3, -0.2, 0.4]), ("a b read", [-0.5, 0.6, 0.1])]
+    result = hrnnc.train(model, data, epochs=2, validation=0.0, grid_points=16, lr=0.01)
+    assert set(result.params) == {"t", "s"} and len(result.history) == 2
+    loss = make_loss(model, dataset_from(model, data), "nll", grid_points=16)
+    assert result.history[1].train_loss == pytest.approx(loss(result.history[0].params)[0], rel=1e-12)
 
 
 def test_trainability_report_matches_closed_form(capsys) -> None:
