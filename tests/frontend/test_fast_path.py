@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hrnnc.diagnostics import Diagnostic, Source
+from hrnnc.diagnostics import Diagnostic, Source, Span
 from hrnnc.frontend import parse_source
 from hrnnc.frontend.fast import fast_parse, tokenize
 from hrnnc.frontend.lower import lower
@@ -42,20 +43,37 @@ def lark_path(source: Source) -> tuple[Model | None, list[Diagnostic]]:
     return (None if any(d.is_error for d in diagnostics) else model), diagnostics
 
 
-def spans(node: Any) -> list[tuple[str, int | None, int | None]]:
-    """(type, span start, span end) of every IR node, depth first, without recursion."""
-    found = []
+def node_spans(node: Any) -> Iterator[tuple[str, Span | None]]:
+    """(label, span) of every IR node, depth first, without recursion.
+
+    A node's own span is labelled with its type; a span it holds besides (``TMeasure.output_span``,
+    ``TDecl.name_span`` in a template) follows it, labelled ``Type.field``.
+    """
     stack = [node]
     while stack:
         item = stack.pop()
         if isinstance(item, tuple):
             stack.extend(reversed(item))
         elif dataclasses.is_dataclass(item):
-            span = item.span  # type: ignore[attr-defined]
-            found.append((type(item).__name__, span and span.start, span and span.end))
-            if span is not None:
-                assert span.source is not None
-            stack.extend(reversed([getattr(item, f.name) for f in dataclasses.fields(item) if f.name != "span"]))
+            kind = type(item).__name__
+            yield kind, item.span  # type: ignore[attr-defined]
+            children = []
+            for f in dataclasses.fields(item):
+                value = getattr(item, f.name)
+                if isinstance(value, Span):
+                    if f.name != "span":
+                        yield f"{kind}.{f.name}", value
+                else:
+                    children.append(value)
+            stack.extend(reversed(children))
+
+
+def spans(node: Any) -> list[tuple[str, int | None, int | None]]:
+    """(label, span start, span end) of every span in the IR (``node_spans``); each has a source."""
+    found = []
+    for label, span in node_spans(node):
+        assert span is None or span.source is not None
+        found.append((label, span and span.start, span and span.end))
     return found
 
 
@@ -75,17 +93,8 @@ def assert_agree(text: str, *, must_accept: bool = False) -> Model | None:
     return fast
 
 
-def _all_spans(model: Model) -> list[Any]:
-    out = []
-    stack: list[Any] = [model]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, tuple):
-            stack.extend(item)
-        elif dataclasses.is_dataclass(item):
-            out.append(item.span)  # type: ignore[attr-defined]
-            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item) if f.name != "span")
-    return [s for s in out if s is not None]
+def _all_spans(model: Model) -> list[Span]:
+    return [span for _, span in node_spans(model) if span is not None]
 
 
 # -- generated valid models, as token lists ---------------------------------------------------------
@@ -448,3 +457,21 @@ def test_collector_state_is_restored() -> None:
             assert gc.isenabled() == enabled and gc.get_freeze_count() == 0
         finally:
             gc.enable()
+
+
+def test_spans_lists_the_spans_a_template_node_holds_besides_its_own() -> None:
+    """A measurement in a template holds its output name's span as well; models compare equal
+    whatever their spans, so ``spans`` must list it for a wrong one to be caught."""
+    text = "hrnn m { qubits 2; degree 2; on a { measure z (1) -> y; } }"
+    model, diagnostics = lark_path(Source("<t>", text))
+    assert diagnostics == [] and model is not None and model.template is not None
+    found = spans(model)
+    outputs = [(label, text[start:end]) for label, start, end in found if label.endswith(".output_span")]
+    assert outputs == [("TMeasure.output_span", "y")]
+    cell = model.template.items[-1]
+    measure = cell.body[0]
+    shifted = dataclasses.replace(measure.output_span, start=measure.output_span.start - 1)
+    cell = dataclasses.replace(cell, body=(dataclasses.replace(measure, output_span=shifted),))
+    other = dataclasses.replace(model, template=dataclasses.replace(model.template,
+                                                                    items=(*model.template.items[:-1], cell)))
+    assert other == model and spans(other) != found

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from test_fast_path import lark_path, spans
 
@@ -73,24 +73,54 @@ def _reference(text: str) -> tuple[Any, list[tuple[str, int | None, int | None, 
         spans(model) if model is not None else None
 
 
-@settings(max_examples=300)
-@given(base=st.sampled_from(BASES), data=st.data())
-def test_windowed_parse_equals_the_whole_text_lark_parse(base: str, data: st.DataObject) -> None:
-    """One to three edits at token boundaries: the result equals the Lark path over the whole text."""
-    _, starts = tokenize(base)
+CUBIC_MODES = (ROOT / "examples" / "cubic_modes.hrnn").read_text(encoding="utf-8")
+EDITS = st.lists(st.tuples(st.integers(0, 2**16), st.sampled_from(["insert", "delete"]), st.sampled_from(MUTATIONS)),
+                 min_size=1, max_size=3)
+"""Edits at token boundaries: (which token start, modulo their count; insert or delete; what to insert)."""
+
+
+def edited(base: str, edits: list[tuple[int, str, str]]) -> str:
+    """``base`` with each edit applied in turn, at a token start of the text edited so far."""
     text = base
-    for _ in range(data.draw(st.integers(1, 3))):
-        at = data.draw(st.sampled_from(starts[:-3]))
-        kind = data.draw(st.sampled_from(["insert", "delete"]))
+    for which, kind, mutation in edits:
+        starts = tokenize(text)[1][:-3]
+        at = starts[which % len(starts)]
         if kind == "insert":
-            text = text[:at] + " " + data.draw(st.sampled_from(MUTATIONS)) + " " + text[at:]
+            text = text[:at] + " " + mutation + " " + text[at:]
         else:
             end = at + 1
             while end < len(text) and not text[end].isspace():
                 end += 1
             text = text[:at] + text[end:]
-        _, starts = tokenize(text)
+    return text
+
+
+@settings(max_examples=300)
+@given(base=st.sampled_from(BASES), edits=EDITS)
+@example(base=CUBIC_MODES, edits=[(tokenize(CUBIC_MODES)[1].index(319), "insert", "(((((1)))))")])
+def test_windowed_parse_equals_the_whole_text_lark_parse(base: str, edits: list[tuple[int, str, str]]) -> None:
+    """One to three edits at token boundaries: the result equals the Lark path over the whole text."""
+    text = edited(base, edits)
     assert _report(text) == _reference(text)
+
+
+def test_a_computed_site_keeps_the_template_and_its_output_spans() -> None:
+    """Found by hypothesis: ``(((((1)))))`` inserted before the site at offset 319 of cubic_modes.hrnn.
+
+    A parenthesised site is computed, so the model keeps its template (``Model.template``), whose
+    measurements hold the output name's span (``output_span``) besides their own. Both parses
+    agree on the model and on every span, and each output span covers the name as written.
+    """
+    text = CUBIC_MODES[:319] + " (((((1))))) " + CUBIC_MODES[319:]
+    assert text.splitlines()[11].startswith("    phase(t / 2)  (((((1))))) 0 0 1;")
+    model, diagnostics, found = _report(text)
+    assert (model, diagnostics, found) == _reference(text)
+    assert diagnostics == [] and model is not None and model.template is not None
+    assert [site.index for site in model.cells[0].body[1].sites] == [1, 0, 0, 1]
+    outputs = [(label, text[start:end]) for label, start, end in found if label.endswith(".output_span")]
+    assert outputs == [("TMeasureStab.output_span", "n0"), ("TMeasure.output_span", "y1"),
+                       ("TMeasure.output_span", "y2")]
+    assert [text[start:end] for label, start, end in found if label == "TDecl.name_span"] == ["t", "s"]
 
 
 @pytest.mark.parametrize("tail, code", [
