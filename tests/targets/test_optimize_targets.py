@@ -89,7 +89,7 @@ def test_qiskit_unitary_runs_have_equal_operators(run: tuple[str, str, dict[str,
     optimised = hrnnc.compile(model, "qiskit", inputs=tokens)
 
     def bound(qc):
-        return qc.assign_parameters({p: values[p.name] for p in qc.parameters})
+        return QiskitTarget().bind_params(qc, values)
 
     assert Operator(bound(optimised)).equiv(Operator(bound(plain)), atol=1e-9)
     assert len(optimised.data) <= len(plain.data)

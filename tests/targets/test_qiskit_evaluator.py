@@ -18,6 +18,8 @@ qiskit = pytest.importorskip("qiskit")
 from qiskit import ClassicalRegister, QuantumCircuit  # noqa: E402
 from qiskit.quantum_info import Operator  # noqa: E402
 
+from hrnnc.targets.qiskit_target import QiskitTarget  # noqa: E402
+
 PRUNE = 1e-14
 
 
@@ -28,7 +30,7 @@ def _bind(circuit: QuantumCircuit, params: Mapping[str, float] | None) -> Quantu
     missing = [p.name for p in circuit.parameters if p.name not in values]
     if missing:
         raise KeyError(f"unbound parameters {missing}")
-    return circuit.assign_parameters({p: values[p.name] for p in circuit.parameters})
+    return QiskitTarget().bind_params(circuit, values)
 
 
 def _apply(states: np.ndarray, matrix: np.ndarray, axes: list[int]) -> np.ndarray:

@@ -9,6 +9,7 @@ the param values. hrnnc's circuits, transpiled or written to text and read back 
 from __future__ import annotations
 
 import math
+import numpy as np
 
 import pytest
 from hypothesis import given, settings
@@ -22,7 +23,7 @@ from qiskit import QuantumCircuit, qasm3  # noqa: E402
 from qiskit.circuit.library import MCPhaseGate  # noqa: E402
 from qiskit.quantum_info import Operator  # noqa: E402
 
-from hrnnc.targets.qiskit_target import dumps  # noqa: E402
+from hrnnc.targets.qiskit_target import QiskitTarget, dumps  # noqa: E402
 from hrnnc.targets.qiskit_target.derived import derived_inputs, evaluate, input_values  # noqa: E402
 
 MODEL = """hrnn f {
@@ -55,7 +56,7 @@ def direct(a: float, b: float, cells: int) -> QuantumCircuit:
 
 
 def bound(circuit: QuantumCircuit, values: dict[str, float]) -> QuantumCircuit:
-    return circuit.assign_parameters({p: values[p.name] for p in circuit.parameters})
+    return QiskitTarget().bind_params(circuit, values)
 
 
 def test_transpile_keeps_free_params_and_binds_to_the_direct_circuit() -> None:
@@ -135,3 +136,21 @@ def test_a_param_named_like_a_gate_binds_through_both_loaders() -> None:
     want.cp(math.cos(0.8) + 0.8, 0, 1)
     for loaded in (qasm3.loads(text), loads(text)):
         assert Operator(bound(loaded, values)).equiv(Operator(want))
+
+
+def test_bind_params_is_exact_where_qiskits_binder_folds_a_sum_to_zero() -> None:
+    """``phase(exp(u / 4) - w) 0`` twice merges to one ``P(2·(exp(u/4) − w))``. At u = w = 0 the
+    circuit is ``diag(1, e^{2i}) · H`` (hand-derived); Qiskit 2.6's ``assign_parameters`` evaluates
+    the merged sum to 0 there, ``bind_params`` must not."""
+    model = hrnnc.parse("hrnn m { qubits 1; degree 1; param u = 0; param w = 0;\n"
+                        "  on t0 { phase(exp(u / 4) - w) 0; } }")
+    optimised = hrnnc.compile(model, "qiskit", inputs="t0 t0")
+    h = np.array([[1, 1], [1, -1]]) / math.sqrt(2)
+    for u, w in ((0.0, 0.0), (0.3, -1.1)):
+        want = np.diag([1, np.exp(2j * (math.exp(u / 4) - w))]) @ h
+        got = QiskitTarget().bind_params(optimised, {"u": u, "w": w})
+        assert not got.parameters
+        assert Operator(got).equiv(Operator(want), atol=1e-12)
+    half = QiskitTarget().bind_params(optimised, {"u": 0.0})
+    assert [p.name for p in half.parameters] == ["w"]
+    assert Operator(QiskitTarget().bind_params(half, {"w": 0.0})).equiv(Operator(np.diag([1, np.exp(2j)]) @ h))

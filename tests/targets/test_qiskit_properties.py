@@ -111,7 +111,7 @@ def test_random_unitaries_match_simulator(run: tuple[str, str, dict[str, float]]
     model = hrnnc.parse(text)
     qc = hrnnc.compile(model, target="qiskit", inputs=tokens)
     present = {p.name for p in qc.parameters}
-    bound = qc.assign_parameters({p: values[p.name] for p in qc.parameters}) if present else qc
+    bound = QiskitTarget().bind_params(qc, values) if present else qc
     h = QuantumCircuit(model.size)
     h.h(range(model.size))
     expected = np.diag(ref.phase_diagonal(model, tokens, values)) @ Operator(h).data

@@ -184,9 +184,12 @@ class QiskitTarget(Target):
         return dataclasses.replace(self, bind=True)
 
     def bind_params(self, obj: Any, values: Mapping[str, float]) -> Any:
-        """``assign_parameters`` on the circuit (or on each unit cell), by param name."""
+        """The circuit (or each unit cell) with its params bound by name, angles evaluated exactly
+        by SymPy (:func:`~hrnnc.targets.qiskit_target.bind.bind_circuit`: Qiskit's own binder
+        misevaluates some sums)."""
+        from hrnnc.targets.qiskit_target.bind import bind_circuit
+
         if isinstance(obj, Mapping):
             return {token: self.bind_params(c, values) for token, c in obj.items()}
-        binding = {p: values[p.name] for p in obj.parameters if p.name in values}
-        return obj.assign_parameters(binding) if binding else obj
+        return bind_circuit(obj, values)
 
