@@ -15,13 +15,15 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from hrnnc.ir import Arithmetic, Bindings, float_bindings
 
+from hrnnc.targets.expression_fold import FUNCTION_NAMES
+
 if TYPE_CHECKING:
     from hrnnc.ir import Model
 
 Angle = Any
 """A float, or a ``sympy.Expr`` with free symbols (the params it depends on)."""
 
-FUNCTIONS = ("sin", "cos", "exp", "sqrt")
+FUNCTIONS = FUNCTION_NAMES
 """The functions of the ``.hrnn`` language."""
 
 

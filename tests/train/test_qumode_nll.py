@@ -178,7 +178,7 @@ def _records(model, tokens, values, seed, points) -> list:
     return records
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=qumode_models(), point=st.tuples(angles, angles, angles), seed=st.integers(0, 2**16))
 def test_gradient_agrees_with_central_differences(spec, point, seed) -> None:
     text, tokens = spec

@@ -23,6 +23,8 @@ import math
 import re
 from typing import Callable, Mapping
 
+from hrnnc.targets.expression_fold import fold_expression
+
 FUNCTIONS: Mapping[str, Callable[[float], float]] = {
     "sin": math.sin, "cos": math.cos, "exp": math.exp, "sqrt": math.sqrt,
 }
@@ -76,35 +78,13 @@ def evaluate(expression: str, values: Mapping[str, float]) -> float:
     Raises:
         ValueError: The text is not such an expression, or names a value not given.
     """
-    def value(node: ast.AST) -> float:
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
-                and not isinstance(node.value, bool):
-            return float(node.value)
-        if isinstance(node, ast.Name):
-            if node.id not in values:
-                raise ValueError(f"no value for input '{node.id}' in '{expression}'")
-            return float(values[node.id])
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            inner = value(node.operand)
-            return -inner if isinstance(node.op, ast.USub) else inner
-        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-            return _BINARY[type(node.op)](value(node.left), value(node.right))
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS
-                and len(node.args) == 1 and not node.keywords):
-            return FUNCTIONS[node.func.id](value(node.args[0]))
-        raise ValueError(f"'{expression}' is not a derived-input expression (at '{ast.unparse(node)}')")
+    def name(identifier: str) -> float:
+        if identifier not in values:
+            raise ValueError(f"no value for input '{identifier}' in '{expression}'")
+        return float(values[identifier])
 
-    try:
-        tree = ast.parse(expression, mode="eval")
-    except SyntaxError:
-        raise ValueError(f"'{expression}' is not a derived-input expression") from None
-    return value(tree.body)
-
-
-_BINARY: Mapping[type, Callable[[float, float], float]] = {
-    ast.Add: lambda x, y: x + y, ast.Sub: lambda x, y: x - y, ast.Mult: lambda x, y: x * y,
-    ast.Div: lambda x, y: x / y, ast.Pow: lambda x, y: x ** y,
-}
+    return fold_expression(expression, number=float, name=name, call=lambda f, x: FUNCTIONS[f](x),
+                           functions=FUNCTIONS)
 
 
 def input_values(qasm: str, values: Mapping[str, float]) -> dict[str, float]:

@@ -271,33 +271,21 @@ def restore_derived(prog: Any, text: str) -> Any:
 
 def _parse_derived(expression: str, prog: Any) -> Any:
     """A derived parameter's expression over the program's free parameters (no ``eval``)."""
-    import ast
-
     import sympy
 
     from hrnnc.diagnostics import HrnncError
+    from hrnnc.targets.expression_fold import fold_expression
 
-    binary = {ast.Add: lambda x, y: x + y, ast.Sub: lambda x, y: x - y, ast.Mult: lambda x, y: x * y,
-              ast.Div: lambda x, y: x / y, ast.Pow: lambda x, y: x ** y}
+    def number(value: int | float) -> Any:
+        return sympy.Float(value) if isinstance(value, float) else sympy.Integer(value)
 
-    def build(node: ast.AST) -> Any:
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-            return sympy.Float(node.value) if isinstance(node.value, float) else sympy.Integer(node.value)
-        if isinstance(node, ast.Name):
-            return sympy.pi if node.id == "pi" else declare_params(prog, [node.id])[node.id]
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            inner = build(node.operand)
-            return -inner if isinstance(node.op, ast.USub) else inner
-        if isinstance(node, ast.BinOp) and type(node.op) in binary:
-            return binary[type(node.op)](build(node.left), build(node.right))
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS
-                and len(node.args) == 1 and not node.keywords):
-            return getattr(sympy, node.func.id)(build(node.args[0]))
-        raise ValueError(ast.unparse(node))
+    def name(identifier: str) -> Any:
+        return sympy.pi if identifier == "pi" else declare_params(prog, [identifier])[identifier]
 
     try:
-        return build(ast.parse(expression, mode="eval").body)
-    except (SyntaxError, ValueError) as exc:
+        return fold_expression(expression, number=number, name=name,
+                               call=lambda f, x: getattr(sympy, f)(x), functions=FUNCTIONS)
+    except ValueError as exc:
         raise HrnncError([error(Code.E0705, f"'{DERIVED_COMMENT}...= {expression}': not an expression of "
                                             f"params, numbers, + - * / ** and {', '.join(FUNCTIONS)} "
                                             f"({exc})")]) from None
