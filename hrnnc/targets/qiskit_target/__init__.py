@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hrnnc.results import from_qiskit
 from hrnnc.targets.qiskit_target.derived import derived_inputs, input_values
 from hrnnc.targets.qiskit_target.lowering import MEASURE_MODES, Lowering, assemble
 from hrnnc.targets.qiskit_target.qasm import dumps, dumps_cells, loads, split_programs
@@ -39,12 +40,11 @@ def unit_cells(model: Model | str | Path, **options: Any) -> dict[str, QuantumCi
 
 
 def time_ordered(counts: dict[str, Any]) -> dict[str, Any]:
-    """Qiskit counts (``"1 0 1"`` or ``"101"``, last clbit leftmost) keyed by time-order strings."""
-    out: dict[str, Any] = {}
-    for key, value in counts.items():
-        bits = key.replace(" ", "")[::-1]
-        out[bits] = out.get(bits, 0) + value
-    return out
+    """Qiskit counts (``"1 0 1"`` or ``"101"``, last clbit leftmost) keyed by time-order strings.
+
+    The same as :func:`hrnnc.results.from_qiskit` on counts; kept here beside the emitter.
+    """
+    return from_qiskit(counts)  # type: ignore[return-value]
 
 
 __all__ = [
