@@ -1,18 +1,26 @@
-"""Forward-mode dual numbers for exact gradients of qumode moments.
+"""Forward-mode dual numbers: exact gradients of angle expressions and of qumode moments.
 
 A dual is a float array ``[x, ∂x/∂θ_1, …, ∂x/∂θ_P]`` (``P`` directions: params and, on
 request, token arguments). Products keep only first-order terms, so every coefficient the
 Heisenberg engine builds carries its exact gradient along with its value. With ``P = 0``
 a dual is a one-element array and the arithmetic is plain float arithmetic.
+
+:func:`bindings` evaluates the IR's own expressions (``ir.expr.evaluate``) in this arithmetic:
+the moment simulator and training (both losses, both register kinds) use it, so there is one
+chain rule for ``+ - * /``, unary minus and ``sin cos exp sqrt``.
 """
 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
 
-from hrnnc.ir import Arithmetic
+from hrnnc.ir import Arithmetic, Bindings
+
+if TYPE_CHECKING:
+    from hrnnc.ir import Model
 
 Dual = np.ndarray
 """A 1-D float (or complex) array: value first, then the derivatives."""
@@ -25,6 +33,11 @@ def seed(value: float, size: int, direction: int | None = None) -> Dual:
     if direction is not None:
         out[1 + direction] = 1.0
     return out
+
+
+def is_zero(a: Dual) -> bool:
+    """Whether the value and every derivative are exactly 0 (an angle that can be dropped)."""
+    return not np.any(a)
 
 
 def mul(a: Dual, b: Dual) -> Dual:
@@ -97,4 +110,18 @@ def arithmetic(size: int) -> Arithmetic[Dual]:
     )
 
 
-__all__ = ["Dual", "arithmetic", "div", "mul", "seed"]
+def bindings(model: Model, values: Mapping[str, float], directions: Sequence[str] = ()) -> Bindings[Dual]:
+    """Bindings of ``model``'s params to duals at ``values``.
+
+    Direction ``i`` of every dual is ``∂/∂ directions[i]``; a param named there is seeded along
+    its direction, any other is a constant. Further directions (token arguments, say) are seeded
+    by the caller with :func:`seed`. Consts are evaluated in the same arithmetic, so derivatives
+    flow through them.
+    """
+    size = 1 + len(directions)
+    index = {name: i for i, name in enumerate(directions)}
+    seeds = {name: seed(float(v), size, index.get(name)) for name, v in values.items()}
+    return Bindings(model, arithmetic(size), seeds)
+
+
+__all__ = ["Dual", "arithmetic", "bindings", "div", "is_zero", "mul", "seed"]

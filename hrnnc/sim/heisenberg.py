@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from hrnnc.ir import Basis, Bindings, Measure, MeasureStab, Phase, RegisterKind, Reset, Shift, initial_param_values
+from hrnnc.ir import Basis, Measure, MeasureStab, Phase, RegisterKind, Reset, Shift, initial_param_values
 from hrnnc.sim import dual
 from hrnnc.sim.steps import input_steps
 
@@ -219,8 +219,7 @@ def heisenberg_run(
         directions += [f"{i}:{name}" for i, (_, args) in enumerate(steps) for name in args]
     size = 1 + len(directions)
     index = {d: i for i, d in enumerate(directions)}
-    bound = {k: dual.seed(v, size, index.get(k)) for k, v in values.items()}
-    bindings: Bindings[np.ndarray] = Bindings(model, dual.arithmetic(size), bound)
+    bindings = dual.bindings(model, values, directions)
     engine = _Engine(model.size, size)
     for i, (cell, args) in enumerate(steps):
         seeded = {name: dual.seed(v, size, index.get(f"{i}:{name}")) for name, v in args.items()}

@@ -106,7 +106,7 @@ def lower_qumode_run(model: Model, tokens: str | Iterable[Any],
     """The run as phase blocks, shifts and homodynes (stabilizers lowered), in time order.
 
     ``bindings`` evaluates angles and amounts in another arithmetic (the training's dual
-    numbers, :func:`hrnnc.train.dual.dual_bindings`); by default they are floats at ``params``.
+    numbers, :func:`hrnnc.sim.dual.bindings`); by default they are floats at ``params``.
     """
     if model.kind is not RegisterKind.QUMODES:
         raise ValueError(f"model '{model.name}' has qubits; use hrnnc.sim.qubit")

@@ -23,8 +23,9 @@ import numpy as np
 
 from hrnnc.diagnostics import Code, ConfigurationError, TrainingError, error
 from hrnnc.ir import RegisterKind, unroll_steps
+from hrnnc.sim import dual
+from hrnnc.sim.dual import Dual
 from hrnnc.sim.program import cell_ops, merge_ops
-from hrnnc.train.dual import Dual, dual_bindings
 from hrnnc.train.qubit import BranchWalker
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ def _value(bindings: Bindings[Dual], args: tuple[tuple[str, float], ...]) -> Cal
 
 
 def _keep(angle: Dual) -> Dual | None:
-    return None if angle.is_zero() else angle
+    return None if dual.is_zero(angle) else angle
 
 
 class Loss(ABC):
@@ -100,7 +101,7 @@ class Loss(ABC):
 
     def _ops(self, values: Mapping[str, float]) -> Callable[[Sequence[InputToken]], tuple[Op, ...]]:
         """Lowering of input sequences with dual angles (each cell and argument tuple evaluated once)."""
-        bindings = dual_bindings(self.model, self.names, values)
+        bindings = dual.bindings(self.model, values, self.names)
         templates: dict[tuple[int, tuple[tuple[str, float], ...]], list[Any]] = {}
 
         def lower(inputs: Sequence[InputToken]) -> tuple[Op, ...]:
@@ -277,7 +278,7 @@ class QumodeNegativeLogLikelihood(NegativeLogLikelihood):
         from hrnnc.sim.qumode import lower_qumode_run
         from hrnnc.train.qumode import GridWalker
 
-        bindings = dual_bindings(self.model, self.names, values)
+        bindings = dual.bindings(self.model, values, self.names)
 
         def walker(inputs: tuple[InputToken, ...]) -> GridWalker:
             ops = lower_qumode_run(self.model, inputs, bindings=bindings)

@@ -68,7 +68,7 @@ def _edge_index(n: int, sites: tuple[int, ...]) -> tuple[Any, ...]:
 def _apply_block(psi: np.ndarray, n: int, block: DiagBlock, sign: float) -> None:
     tensor = psi.reshape((2,) * n)
     for sites, angle in block.edges:
-        tensor[_edge_index(n, sites)] *= complex(math.cos(sign * angle.value), math.sin(sign * angle.value))
+        tensor[_edge_index(n, sites)] *= complex(math.cos(sign * angle[0]), math.sin(sign * angle[0]))
 
 
 def _project(psi: np.ndarray, split: Split, bit: int) -> None:
@@ -104,7 +104,7 @@ class BranchWalker:
 
     Args:
         n: Number of qubits.
-        ops: The merged ops of the sequence; angles are :class:`~.dual.Dual` numbers.
+        ops: The merged ops of the sequence; angles are :data:`hrnnc.sim.dual.Dual` arrays (value, then the gradient).
         size: Number of params (length of every gradient).
     """
 
@@ -198,7 +198,7 @@ class BranchWalker:
                 tensor = overlap.reshape((2,) * n)
                 for sites, angle in block.edges:
                     d_gamma = -2.0 * float(np.sum(tensor[_edge_index(n, sites)].imag))
-                    grad += d_gamma * angle.grad
+                    grad += d_gamma * angle[1:]
                 _apply_block(lam, n, block, -1.0)
             else:
                 split, bit, scale = entry

@@ -18,7 +18,7 @@ Only the record's own branch is simulated.
 * conditioning on ``y_t`` and re-preparing the mode: ``K_t`` and the new mode do not depend on ``θ``.
 
 The angles ``γ_e``, amounts ``t`` and stabilizer weights are dual numbers from the IR's own
-evaluator (:func:`hrnnc.train.dual.dual_bindings`), so derivatives flow through consts, token
+evaluator (:func:`hrnnc.sim.dual.bindings`), so derivatives flow through consts, token
 arguments' expressions and ``sin cos exp sqrt``. Renormalising is the only non-linear step;
 instead, each conditioning divides the whole jet by the *constant* ``s_t = ‖K_t ψ‖`` at the
 current ``θ``. The carried ``ψ̃_T(θ) = L(θ) ψ_0 / ∏_t s_t`` is then linear in the initial state,
@@ -62,7 +62,7 @@ from hrnnc.sim.qumode import (
 
 if TYPE_CHECKING:
     from hrnnc.sim.cvgrid import Grid
-    from hrnnc.train.dual import Dual
+    from hrnnc.sim.dual import Dual
 
 DENSITY_FLOOR = 1e-24
 """A conditional density (per unit of the outcome) at or below this is treated as zero (E0720):
@@ -92,7 +92,7 @@ def _active(ops: Sequence[GridOp], size: int) -> np.ndarray:
         duals = [a for _, a in op.terms] if isinstance(op, PhaseBlock) else \
             [op.amount] if isinstance(op, Translation) else []
         for d in duals:
-            used |= d.grad != 0.0
+            used |= d[1:] != 0.0
     return np.flatnonzero(used)
 
 
@@ -194,11 +194,11 @@ class GridWalker:
             return cached
         n = self.n
         with np.errstate(over="ignore", invalid="ignore"):
-            f = cvgrid.phase_exponent(self.q, [(s, a.value) for s, a in op.terms], n)
+            f = cvgrid.phase_exponent(self.q, [(s, a[0]) for s, a in op.terms], n)
             cvgrid.require_finite(f)
             derivatives = []
             for row, index in enumerate(self.active, 1):
-                terms = [(s, float(a.grad[index])) for s, a in op.terms if a.grad[index] != 0.0]
+                terms = [(s, float(a[1 + index])) for s, a in op.terms if a[1 + index] != 0.0]
                 if terms:
                     derivatives.append((row, 1j * cvgrid.phase_exponent(self.q, terms, n)))
         factors = (np.exp(1j * f), derivatives)
@@ -220,9 +220,9 @@ class GridWalker:
         axis = 2 + site
         momenta = cvgrid.along(self.k, axis, jet.ndim)
         spectrum = np.fft.fft(jet, axis=axis)
-        spectrum *= np.exp(-1j * momenta * amount.value)
+        spectrum *= np.exp(-1j * momenta * amount[0])
         for row, index in enumerate(self.active, 1):
-            slope = float(amount.grad[index])
+            slope = float(amount[1 + index])
             if slope:
                 spectrum[row] += (-1j * slope) * momenta[0] * spectrum[0]
         return np.fft.ifft(spectrum, axis=axis)
