@@ -149,14 +149,14 @@ def _loop_names(loop: Loop) -> set[str]:
     return names
 
 
-def _names(expr: Any) -> Iterator[Name]:
+def _nodes(expr: Any) -> Iterator[Any]:
+    """Every node of an expression, each before its operands (an index's own expression included)."""
     stack = [expr]
     while stack:
         node = stack.pop()
+        yield node
         kind = type(node)
-        if kind is Name:
-            yield node
-        elif kind is BinOp:
+        if kind is BinOp:
             stack += (node.left, node.right)
         elif kind is Neg:
             stack.append(node.operand)
@@ -164,6 +164,10 @@ def _names(expr: Any) -> Iterator[Name]:
             stack.append(node.arg)
         elif kind is Index:
             stack.append(node.index)
+
+
+def _names(expr: Any) -> Iterator[Name]:
+    return (node for node in _nodes(expr) if type(node) is Name)
 
 
 def _quick_int(expr: Any, env: dict[str, Value]) -> int | None:
@@ -391,21 +395,11 @@ class Unroller:
         return known
 
     def _dynamic_parts(self, expr: Any) -> Iterator[object]:
-        stack = [expr]
-        while stack:
-            node = stack.pop()
+        """Indexed names, and names that are not the model's params, consts or builtins."""
+        for node in _nodes(expr):
             kind = type(node)
-            if kind is Index:
+            if kind is Index or (kind is Name and ("{" in node.id or node.id not in self._globals)):
                 yield node
-            elif kind is Name:
-                if "{" in node.id or node.id not in self._globals:
-                    yield node
-            elif kind is BinOp:
-                stack += (node.left, node.right)
-            elif kind is Neg:
-                stack.append(node.operand)
-            elif kind is Call:
-                stack.append(node.arg)
 
     _globals: frozenset[str] = frozenset()
 
