@@ -164,7 +164,8 @@ class Lowering(Transformer_NonRecursive):  # type: ignore[misc]
             self.templated = True
             return Name(str(child), span)
         self.templated = True
-        return self._expr(child)
+        # the brackets belong to the site: a caret on its value covers "(i + 1)", not "i + 1"
+        return dataclasses.replace(self._expr(child), span=self._span(meta))
 
     def _out(self, tok: LarkToken) -> tuple[str, Span]:
         if tok.type == "TEMPLATE_NAME":

@@ -109,7 +109,7 @@ def test_bounds_may_use_enclosing_variables():
 def test_site_out_of_range_names_the_iteration():
     text = "hrnn m {\n  qubits 4;\n  degree 2;\n  for i in [0:3] { on t{i} { phase(1) i (i + 1); } }\n}\n"
     (diag,) = errors(text)
-    assert where(diag) == (Code.E0211, 4, 42, "i = 3")  # the site expression i + 1
+    assert where(diag) == (Code.E0211, 4, 41, "i = 3")  # the site "(i + 1)", brackets included
     assert "(in iteration i = 3)" in render(diag).splitlines()[0]
 
 
