@@ -146,7 +146,8 @@ def compile(
         inputs: Input tokens (a string is split on whitespace); None gives the unit cells.
         params: Param values overriding the file's initial values; the result is then
             numeric (a target that keeps symbolic params binds them to these values).
-        options: The target's options (its dataclass fields).
+        options: The target's options (its dataclass fields); beside a configured Target, they
+            replace that target's own (a copy is used).
 
     Returns:
         The SDK's object (``QuantumCircuit``, pytket ``Circuit``, ``sf.Program``), or for
@@ -166,7 +167,7 @@ def compile(
     if values is not None:
         model = with_param_values(model, values)
     props = _require_clean(model)
-    tgt = make_target(target, **options) if isinstance(target, str) else target
+    tgt = make_target(target, **options)
     if values is not None:
         tgt = tgt.numeric()
     if model.kind not in tgt.register_kinds:

@@ -129,7 +129,7 @@ class Code(enum.Enum):
     E0222 = ("E0222", "input gives the wrong number of arguments")
     E0223 = ("E0223", "input argument is not a finite number")
     E0224 = ("E0224", "malformed input sequence")
-    E0225 = ("E0225", "unit cells of tokens with arguments need values for this target")
+    E0225 = ("E0225", "unit cells of tokens with arguments need values for this output format")
     E0226 = ("E0226", "invalid loop bound or subset size")
     E0227 = ("E0227", "invalid loop variable")
     E0228 = ("E0228", "loops unroll past the size limit")

@@ -9,6 +9,7 @@ from hrnnc.ir.bind import (
     float_bindings,
     initial_param_values,
     output_names,
+    param_values,
     split_inputs,
     unroll,
     unroll_steps,
@@ -59,6 +60,6 @@ __all__ = [
     "Call", "Cell", "InputItem", "Step", "Const", "Declaration", "Degree", "Hyperedge", "EvaluationError", "Expr", "Measure", "MeasureStab",
     "Model", "Name", "Neg", "Num", "Param", "Phase", "Register", "RegisterKind", "Reset", "Shift", "Site",
     "StabEdge", "Statement", "Token", "evaluate", "float_bindings", "format_number", "from_dict", "from_json",
-    "initial_param_values", "names_in", "output_names", "print_expr", "print_model", "print_statement",
+    "initial_param_values", "names_in", "output_names", "param_values", "print_expr", "print_model", "print_statement",
     "split_inputs", "to_dict", "to_json", "unroll", "unroll_steps",
 ]

@@ -68,15 +68,24 @@ def initial_param_values(model: Model) -> dict[str, float]:
     return {d.name: values[d.name] for d in model.params}
 
 
-def float_bindings(model: Model, params: Mapping[str, float] | None = None) -> Bindings[float]:
-    """Numeric bindings: initial values, overridden by ``params``."""
+def param_values(model: Model, params: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Every param's value: its initial value, overridden by ``params``.
+
+    Raises:
+        KeyError: ``params`` names a param the model does not declare.
+    """
     values = initial_param_values(model)
     if params:
         unknown = sorted(set(params) - set(values))
         if unknown:
             raise KeyError(f"unknown param(s): {', '.join(unknown)}")
         values.update(params)
-    return Bindings(model, FLOAT, values)
+    return values
+
+
+def float_bindings(model: Model, params: Mapping[str, float] | None = None) -> Bindings[float]:
+    """Numeric bindings: initial values, overridden by ``params``."""
+    return Bindings(model, FLOAT, param_values(model, params))
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,15 +25,16 @@ BUILTIN_TARGETS: Mapping[str, str] = {
 """The same table as pyproject's entry points; used when hrnnc runs from a source tree."""
 
 
-def require_unit_cells(model: Model, target: str) -> None:
-    """Refuse unit cells for tokens with arguments where ``target`` needs numeric angles (E0225).
+def require_unit_cells(model: Model, target: str, why: str) -> None:
+    """Refuse unit cells for tokens with arguments where an output format needs numeric
+    angles (E0225); ``why`` says which.
 
     Raises:
         TargetError: One diagnostic per such cell, at its ``on`` block.
     """
     problems = [
         error(Code.E0225, f"the '{target}' target needs numbers for the arguments of "
-              f"{', '.join(repr(t.name) for t in cell.tokens)} ({', '.join(cell.arg_names)}); "
+              f"{', '.join(repr(t.name) for t in cell.tokens)} ({', '.join(cell.arg_names)}): {why}; "
               "compile an input sequence (--input) instead of unit cells", cell.span)
         for cell in model.cells if cell.args
     ]
@@ -176,11 +177,20 @@ def target_class(name: str) -> type[Target]:
     return cls
 
 
-def make_target(name: str, **options: Any) -> Target:
-    cls = target_class(name)
+def make_target(name: str | Target, **options: Any) -> Target:
+    """The target called ``name`` with ``options``, or a copy of a configured target with
+    ``options`` changed (so options passed beside a Target are applied, never dropped).
+
+    Raises:
+        ConfigurationError: An unknown target or option, or an option's invalid value.
+    """
+    cls = type(name) if isinstance(name, Target) else target_class(name)
+    label = name.name if isinstance(name, Target) else name
     known = {f.name for f in dataclasses.fields(cls) if f.init and not f.name.startswith("_")}
     unknown = sorted(set(options) - known)
     if unknown:
-        raise ConfigurationError(f"target '{name}' has no option(s) {', '.join(unknown)}; "
+        raise ConfigurationError(f"target '{label}' has no option(s) {', '.join(unknown)}; "
                                  f"its options are: {', '.join(sorted(known)) or '(none)'}")
+    if isinstance(name, Target):
+        return dataclasses.replace(name, **options) if options else name
     return cls(**options)

@@ -1,4 +1,5 @@
-"""Symbolic angles for the tket and sf targets: floats, or SymPy expressions of the params.
+"""Symbolic angles for the tket and sf targets: floats, or SymPy expressions of the params
+(and, in unit cells, of the token's arguments).
 
 pytket takes SymPy expressions as gate parameters (``Circuit.symbol_substitution`` binds
 them) and Strawberry Fields' free parameters are SymPy symbols, so both targets evaluate
@@ -13,15 +14,15 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from hrnnc.ir import Arithmetic, Bindings, float_bindings
+from hrnnc.ir import Arithmetic, Bindings, float_bindings, param_values
 
 from hrnnc.targets.expression_fold import FUNCTION_NAMES
 
 if TYPE_CHECKING:
-    from hrnnc.ir import Model
+    from hrnnc.ir import Cell, Model
 
 Angle = Any
-"""A float, or a ``sympy.Expr`` with free symbols (the params it depends on)."""
+"""A float, or a ``sympy.Expr`` with free symbols (the params and arguments it depends on)."""
 
 FUNCTIONS = FUNCTION_NAMES
 """The functions of the ``.hrnn`` language."""
@@ -92,14 +93,31 @@ def param_symbols(model: Model) -> dict[str, Any]:
     return {p.name: sympy.Symbol(p.name) for p in model.params}
 
 
-def angle_bindings(model: Model, symbolic: bool) -> Bindings[Angle]:
-    """Bindings with params as SymPy symbols (``symbolic``) or at their initial values.
+def argument_symbols(cell: Cell) -> tuple[tuple[str, Any], ...]:
+    """A unit cell's arguments as SymPy symbols named after them (a step's ``args``).
 
-    A model without params gets the float bindings either way, so its output is unchanged.
+    A unit cell has no input to take values from, so its arguments stay free symbols, as in
+    the Qiskit target's ``Parameter`` objects; they never share a name with a param (E0221).
     """
-    if not symbolic or not model.params:
-        return float_bindings(model)
-    return Bindings(model, sympy_arithmetic(), param_symbols(model))
+    import sympy
+
+    return tuple((name, sympy.Symbol(name)) for name in cell.arg_names)
+
+
+def angle_bindings(model: Model, symbolic: bool, arguments: bool = False,
+                   params: Mapping[str, float] | None = None) -> Bindings[Angle]:
+    """Bindings with params as SymPy symbols (``symbolic``) or at ``params`` (default: their
+    initial values).
+
+    ``arguments`` asks for the SymPy arithmetic even when params are numbers, because a unit
+    cell's arguments will be bound to symbols (:func:`argument_symbols`). Otherwise a model
+    without params gets the float bindings either way, so its output is unchanged.
+    """
+    if symbolic and model.params:
+        return Bindings(model, sympy_arithmetic(), param_symbols(model))
+    if arguments:
+        return Bindings(model, sympy_arithmetic(), param_values(model, params))
+    return float_bindings(model, params)
 
 
 def substitute(value: Angle, values: Mapping[str, float]) -> Angle:
@@ -160,5 +178,5 @@ def expression_text(value: Angle, symbol: Callable[[str], str] = str,
     return text(value)
 
 
-__all__ = ["Angle", "FUNCTIONS", "angle_bindings", "expression_text", "folded", "is_symbolic", "param_symbols",
+__all__ = ["Angle", "FUNCTIONS", "angle_bindings", "argument_symbols", "expression_text", "folded", "is_symbolic", "param_symbols",
            "substitute", "sympy_arithmetic"]

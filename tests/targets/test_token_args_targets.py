@@ -104,15 +104,70 @@ def test_tket_sequence_matches_closed_form_and_literal_model():
     assert all(got[k] == pytest.approx(want[k], abs=1e-9) for k in want)
 
 
-@pytest.mark.parametrize("target", ["tket", "sf"])
-def test_numeric_targets_refuse_unit_cells_of_argument_tokens(target):
-    if target == "sf":
-        pytest.importorskip("hrnnc.targets.sf_target.sdk").load_sf()
-    else:
-        pytest.importorskip("pytket")
+def test_tket_unit_cells_keep_arguments_as_symbols():
+    pytest.importorskip("pytket")
+    import numpy as np
+    from hrnnc.targets import make_target
+
+    cells = hrnnc.compile(QUBITS, "tket")
+    assert sorted(s.name for s in cells["w"].free_symbols()) == ["a", "x"]
+    assert sorted(s.name for s in cells["s"].free_symbols()) == ["x", "y"]
+    assert sorted(s.name for s in hrnnc.compile(QUBITS, "tket", bind=True)["w"].free_symbols()) == ["x"]
+    tket = make_target("tket")
+    for a, x in ((0.5, 1.5), (-1.2, 0.7)):
+        bound = tket.bind_params(cells, {"a": a, "x": x, "y": -2.0})
+        # the cell of w is CP(a·x) on |q1 q0⟩ (docs/semantics.md §2), up to a global phase
+        want = np.diag([1, 1, 1, np.exp(1j * a * x)])
+        got = bound["w"].get_unitary()
+        phase = got[0, 0]
+        assert abs(abs(phase) - 1) < 1e-9
+        np.testing.assert_allclose(got / phase, want, atol=1e-9)
+    # the stabilizer cell against the literal model's, from a generic state (its outcome
+    # probabilities depend on the weight x·y = -0.5)
+    from hrnnc.targets.tket_target.evaluate import circuit_distribution
+
+    rng = np.random.default_rng(7)
+    state = rng.normal(size=4) + 1j * rng.normal(size=4)
+    state /= np.linalg.norm(state)
+    got = circuit_distribution(tket.bind_params(hrnnc.compile(QUBITS, "tket", bind=True), {"x": 0.25, "y": -2.0})["s"],
+                               state)
+    want = circuit_distribution(hrnnc.compile(LITERAL, "tket", bind=True)["s"], state)
+    other = circuit_distribution(tket.bind_params(cells, {"a": 0.5, "x": 0.25, "y": 2.0})["s"], state)
+    assert got.keys() == want.keys()
+    assert all(got[k] == pytest.approx(want[k], abs=1e-12) for k in want)
+    assert max(abs(other[k] - want[k]) for k in want) > 1e-3  # the weight matters
+
+
+def test_tket_qasm_unit_cells_of_argument_tokens_are_refused():
+    pytest.importorskip("pytket")
     with pytest.raises(TargetError) as excinfo:
-        hrnnc.compile(QUBITS if target == "tket" else QUMODES, target)
+        hrnnc.compile(QUBITS, "tket", gateset="cz", format="qasm")
     assert {d.code for d in excinfo.value.diagnostics} == {Code.E0225}
+    assert "OpenQASM 2 has no free parameters" in excinfo.value.diagnostics[0].message
+
+
+def _sf_ops(prog):
+    return [(type(c.op).__name__, [r.ind for r in c.reg], [float(p) for p in c.op.p]) for c in prog.circuit]
+
+
+def test_sf_unit_cells_keep_arguments_as_free_parameters():
+    pytest.importorskip("hrnnc.targets.sf_target.sdk").load_sf()
+    from hrnnc.targets import make_target
+
+    sf = make_target("sf")
+    cells = hrnnc.compile(QUMODES, sf)
+    text = sf.dump(cells)
+    assert "Xgate(1.4142135623730951*{u}) | 0" in text  # x → x + u in SF units (ħ = 2): √2·u
+    assert "CZgate({g}*{u}) | [0, 1]" in text
+    for values in ({"u": 0.75, "g": 0.5}, {"u": 0.75}):
+        bound = sf.bind_params(hrnnc.compile(QUMODES, sf, bind="g" not in values), values)["t"]
+        want = hrnnc.compile(QUMODES_LITERAL, sf, bind=True)["t"]
+        assert [o[:2] for o in _sf_ops(bound)] == [o[:2] for o in _sf_ops(want)]
+        assert all(g == pytest.approx(w, abs=1e-12) for (*_, g), (*_, w) in zip(_sf_ops(bound), _sf_ops(want)))
+    # Blackbird round trip: the argument is read back as a free parameter
+    from hrnnc.targets.sf_target import load_cells
+
+    assert sorted(load_cells(text)["t"].free_params) == ["g", "u"]
 
 
 def test_sf_sequence_equals_the_literal_model():

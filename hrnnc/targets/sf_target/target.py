@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Sequence
 
 from hrnnc.diagnostics import ConfigurationError
-from hrnnc.ir import Bindings, RegisterKind, float_bindings, unroll_steps
+from hrnnc.ir import Bindings, RegisterKind, unroll_steps
 from hrnnc.sim.conventions import DEFAULT_SQUEEZING, SF_DEFAULT_HBAR
-from hrnnc.targets.base import Target, require_unit_cells
+from hrnnc.targets.base import Target
 from hrnnc.targets.sf_target.check_sf_degree import CheckSfDegree
 from hrnnc.targets.sf_target.files import TOKEN_HEADER, load_cells
 from hrnnc.lowered import lower_run, optimizer_report
 from hrnnc.targets.sf_target.lowering import CellLowering, lower_cell, lower_items, preparation_ops
 from hrnnc.targets.sf_target.sdk import INSTALL_HINT, bind_program, build_program, load_sf, to_blackbird
-from hrnnc.targets.sympy_angles import angle_bindings
+from hrnnc.targets.sympy_angles import angle_bindings, argument_symbols
 
 if TYPE_CHECKING:
     from hrnnc.ir import Cell, Model
@@ -74,23 +74,25 @@ class SFTarget(Target):
 
     # -- lowering --------------------------------------------------------------------------
 
-    def _bindings(self, model: Model, params: Mapping[str, float] | None = None) -> Bindings[Any]:
-        """Params at ``params`` (or, with ``bind``, their initial values), else SymPy symbols."""
-        if params is not None:
-            return float_bindings(model, params)
-        return angle_bindings(model, symbolic=not self.bind)
+    def _bindings(self, model: Model, params: Mapping[str, float] | None = None,
+                  arguments: bool = False) -> Bindings[Any]:
+        """Params at ``params`` (or, with ``bind``, their initial values), else SymPy symbols;
+        over SymPy's arithmetic whenever ``arguments`` (unit cells' arguments) are symbols."""
+        return angle_bindings(model, symbolic=params is None and not self.bind, arguments=arguments,
+                              params=params)
 
     def lower(self, model: Model, params: Mapping[str, float] | None = None) -> dict[str, CellLowering]:
         """Every token's lowered unit cell (no SF import); params at ``params`` when given,
-        else symbolic (or at their initial values with ``bind``)."""
-        require_unit_cells(model, self.name)
-        values = self._bindings(model, params)
+        else symbolic (or at their initial values with ``bind``). A cell's arguments are free
+        parameters named after them."""
+        values = self._bindings(model, params, arguments=any(cell.args for cell in model.cells))
         done: dict[int, CellLowering] = {}
         out: dict[str, CellLowering] = {}
         for cell in model.cells:
             lowered = done.get(id(cell))
             if lowered is None:
-                lowered = done[id(cell)] = lower_cell(model, cell, values, self.hbar, self.squeezing)
+                value = functools.partial(values, args=dict(argument_symbols(cell))) if cell.args else values
+                lowered = done[id(cell)] = lower_cell(model, cell, value, self.hbar, self.squeezing)
             for tok in cell.tokens:
                 out.setdefault(tok.name, lowered)
         return out

@@ -13,7 +13,7 @@ from hrnnc.ir import RegisterKind, Step, unroll_steps
 from hrnnc.lowered import evaluator, lower_steps, optimizer_report
 from hrnnc.passes.pipelines import optimize as optimize_run
 from hrnnc.targets.base import Target, require_unit_cells
-from hrnnc.targets.sympy_angles import angle_bindings
+from hrnnc.targets.sympy_angles import angle_bindings, argument_symbols
 from hrnnc.targets.tket_target.check_native_arity import (
     NATIVE_ARITY,
     OVER_ARITY_EDGES,
@@ -128,8 +128,10 @@ class TketTarget(Target):
         a, synthesis, width = self._setup(model, all_cells)
         # OpenQASM 2 has no free parameters: --format qasm writes numbers.
         symbolic = not (self.bind or self.format == "qasm")
-        raw = lower_steps(model, [(step.cell, step.args) for step in steps],
-                          evaluator(angle_bindings(model, symbolic)))
+        # A unit cell's arguments have no values yet: they stay symbols, named after them.
+        arguments = not prepare and any(step.cell.args for step in steps)
+        run_steps = [(step.cell, argument_symbols(step.cell) if arguments else step.args) for step in steps]
+        raw = lower_steps(model, run_steps, evaluator(angle_bindings(model, symbolic, arguments)))
         optimize = self.optimize and prepare  # unit cells are emitted as written
         run = optimize_run(raw) if optimize else raw
         low = Lowering(model.size, synthesis, self.measure, schedule=optimize)
@@ -153,7 +155,8 @@ class TketTarget(Target):
         a = props.get(NATIVE_ARITY) or resolve_arity(model, self.arity)
         over = props.get(OVER_ARITY_EDGES) or ()
         if inputs is None:
-            require_unit_cells(model, self.name)
+            if self.format == "qasm":
+                require_unit_cells(model, self.name, "OpenQASM 2 has no free parameters")
             cells = {tok: model.cell_for(tok) for tok in model.alphabet}
             obj: Any = {tok: self._circuit(model, [Step(tok, cell)], list(model.cells), f"{model.name}_{tok}", False)
                         for tok, cell in cells.items() if cell is not None}
