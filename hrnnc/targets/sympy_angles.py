@@ -178,5 +178,5 @@ def expression_text(value: Angle, symbol: Callable[[str], str] = str,
     return text(value)
 
 
-__all__ = ["Angle", "FUNCTIONS", "angle_bindings", "argument_symbols", "expression_text", "folded", "is_symbolic", "param_symbols",
-           "substitute", "sympy_arithmetic"]
+__all__ = ["Angle", "FUNCTIONS", "angle_bindings", "argument_symbols", "expression_text", "folded", "is_symbolic",
+           "param_symbols", "substitute", "sympy_arithmetic"]
