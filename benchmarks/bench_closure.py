@@ -15,18 +15,9 @@ import random
 import sys
 import time
 from itertools import combinations
-from typing import Any, Callable
 
 from hrnnc.algebra import lie_closure, p, pauli, q_monomial
-
-
-def best_of(repeats: int, fn: Callable[[], Any]) -> tuple[float, Any]:
-    best, result = float("inf"), None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+from timing import best_of
 
 
 def tfim_words(n: int) -> list[dict[int, str]]:

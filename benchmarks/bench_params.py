@@ -14,7 +14,6 @@ import argparse
 import platform
 import random
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any, Callable
@@ -22,18 +21,10 @@ from typing import Any, Callable
 import hrnnc
 from hrnnc.ir import initial_param_values
 from hrnnc.targets import make_target
+from timing import best_of
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-
-
-def best_of(runs: int, fn: Callable[[], Any]) -> tuple[float, Any]:
-    best, out = float("inf"), None
-    for _ in range(runs):
-        start = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, out
 
 
 def tket_counts(circ: Any) -> Counter[str]:

@@ -23,6 +23,7 @@ from fractions import Fraction
 import hrnnc
 from hrnnc.targets.sf_target import SFTarget
 from hrnnc.targets.sf_target.cubic import decompose, naive_cube_count
+from timing import best_of
 
 SHAPES = {
     "q_a^3": {(0, 0, 0): 1.0},
@@ -84,15 +85,6 @@ def generate_model(modes: int, seed: int = 0) -> str:
     lines.append(f"  on d {{ measure p 1 -> y; measure q {modes - 1} -> x; reset 2; }}")
     lines.append("}")
     return "\n".join(lines)
-
-
-def best_of(runs: int, fn) -> tuple[float, object]:
-    best, out = float("inf"), None
-    for _ in range(runs):
-        start = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, out
 
 
 def main() -> None:
